@@ -1,0 +1,229 @@
+/* Reading and validating llama2.c legacy (version 0) checkpoints.
+ *
+ * Layout after the 28-byte header, all float32 little-endian:
+ *   token_embedding_table, rms_att_weight, wq, wk, wv, wo, rms_ffn_weight, w1, w2, w3,
+ *   rms_final_weight, freq_cis_real, freq_cis_imag (unused), wcls (only when unshared).
+ * Every size is checked in 64-bit arithmetic before anything is allocated. */
+#include "transformer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byteorder.h"
+
+/* The magic of the newer llama2.c export formats (versions 1 and 2). */
+#define AK42_MAGIC 0x616b3432u
+
+/* a * b, or 0 with *overflow set when it does not fit in 64 bits. */
+static uint64_t mul_checked(uint64_t a, uint64_t b, int *overflow) {
+    if (a != 0 && b > UINT64_MAX / a) { *overflow = 1; return 0; }
+    return a * b;
+}
+
+static uint64_t add_checked(uint64_t a, uint64_t b, int *overflow) {
+    if (b > UINT64_MAX - a) { *overflow = 1; return 0; }
+    return a + b;
+}
+
+/* Number of floats in the weights, freq_cis tables included, as the file holds them. */
+static uint64_t weight_floats(const Config *p, int shared, int *overflow) {
+    uint64_t dim = (uint64_t)p->dim, hidden = (uint64_t)p->hidden_dim, layers = (uint64_t)p->n_layers;
+    uint64_t head_size = dim / (uint64_t)p->n_heads;
+    uint64_t kv_dim = head_size * (uint64_t)p->n_kv_heads;
+    uint64_t vocab = (uint64_t)p->vocab_size, seq = (uint64_t)p->seq_len;
+    uint64_t per_layer = 0, total = 0;
+    per_layer = add_checked(per_layer, mul_checked(dim, 2, overflow), overflow);            /* rms att, ffn */
+    per_layer = add_checked(per_layer, mul_checked(dim, dim, overflow), overflow);          /* wq */
+    per_layer = add_checked(per_layer, mul_checked(mul_checked(dim, kv_dim, overflow), 2, overflow), overflow); /* wk wv */
+    per_layer = add_checked(per_layer, mul_checked(dim, dim, overflow), overflow);          /* wo */
+    per_layer = add_checked(per_layer, mul_checked(mul_checked(dim, hidden, overflow), 3, overflow), overflow); /* w1 w2 w3 */
+    total = mul_checked(vocab, dim, overflow);                                              /* embedding */
+    total = add_checked(total, mul_checked(layers, per_layer, overflow), overflow);
+    total = add_checked(total, dim, overflow);                                              /* rms_final */
+    total = add_checked(total, mul_checked(seq, head_size, overflow), overflow);            /* freq_cis */
+    if (!shared) total = add_checked(total, mul_checked(vocab, dim, overflow), overflow);   /* wcls */
+    return total;
+}
+
+static uint64_t run_state_bytes(const Config *p, int *overflow) {
+    uint64_t dim = (uint64_t)p->dim, hidden = (uint64_t)p->hidden_dim;
+    uint64_t kv_dim = dim / (uint64_t)p->n_heads * (uint64_t)p->n_kv_heads;
+    uint64_t floats = mul_checked(dim, 4, overflow);                                          /* x xb xb2 q */
+    floats = add_checked(floats, mul_checked(hidden, 2, overflow), overflow);                 /* hb hb2 */
+    floats = add_checked(floats, mul_checked((uint64_t)p->n_heads, (uint64_t)p->seq_len, overflow), overflow);
+    floats = add_checked(floats, (uint64_t)p->vocab_size, overflow);
+    floats = add_checked(floats, mul_checked(mul_checked(mul_checked((uint64_t)p->n_layers, (uint64_t)p->seq_len, overflow),
+                                                         kv_dim, overflow), 2, overflow), overflow);
+    return mul_checked(floats, sizeof(float), overflow);
+}
+
+int checkpoint_check_header(const unsigned char *bytes, size_t size, const char *name,
+                            Config *config, int *shared_classifier, uint64_t *implied_size,
+                            ErrorText *err) {
+    if (size < CHECKPOINT_HEADER_BYTES)
+        return error_set(err, "%s: file is %zu bytes, shorter than the %d-byte checkpoint header",
+                         name, size, CHECKPOINT_HEADER_BYTES);
+    if (le32_read(bytes) == AK42_MAGIC) {
+        int32_t version = size >= 8 ? le32_read_int(bytes + 4) : -1;
+        return error_set(err, "%s: llama2.c export version %d (\"ak42\" header) is not supported; "
+                              "export with --version 0 (legacy format)", name, (int)version);
+    }
+    Config p;
+    int32_t fields[7];
+    for (int i = 0; i < 7; i++) fields[i] = le32_read_int(bytes + 4 * i);
+    p.dim = fields[0]; p.hidden_dim = fields[1]; p.n_layers = fields[2]; p.n_heads = fields[3];
+    p.n_kv_heads = fields[4]; p.vocab_size = fields[5]; p.seq_len = fields[6];
+
+    static const char *const names[7] = {"dim", "hidden_dim", "n_layers", "n_heads", "n_kv_heads",
+                                         "vocab_size", "seq_len"};
+    for (int i = 0; i < 7; i++) {
+        if (i == 5) continue;
+        if (fields[i] <= 0)
+            return error_set(err, "%s: header field %s is %d; it must be positive", name, names[i], (int)fields[i]);
+    }
+    if (p.vocab_size == 0 || p.vocab_size == INT32_MIN)
+        return error_set(err, "%s: header field vocab_size is %d; it must be nonzero", name, p.vocab_size);
+    if (p.dim % p.n_heads != 0)
+        return error_set(err, "%s: dim %d is not divisible by n_heads %d", name, p.dim, p.n_heads);
+    if (p.n_kv_heads > p.n_heads || p.n_heads % p.n_kv_heads != 0)
+        return error_set(err, "%s: n_heads %d is not a multiple of n_kv_heads %d", name, p.n_heads, p.n_kv_heads);
+    if ((p.dim / p.n_heads) % 2 != 0)
+        return error_set(err, "%s: head size %d (dim / n_heads) is odd; RoPE rotates pairs", name, p.dim / p.n_heads);
+
+    int shared = p.vocab_size > 0;
+    if (p.vocab_size < 0) p.vocab_size = -p.vocab_size;
+
+    int overflow = 0;
+    uint64_t floats = weight_floats(&p, shared, &overflow);
+    uint64_t bytes_needed = add_checked(mul_checked(floats, sizeof(float), &overflow), CHECKPOINT_HEADER_BYTES, &overflow);
+    if (overflow)
+        return error_set(err, "%s: header sizes overflow 64 bits (dim %d, hidden_dim %d, n_layers %d, vocab_size %d, seq_len %d)",
+                         name, p.dim, p.hidden_dim, p.n_layers, p.vocab_size, p.seq_len);
+    uint64_t state = run_state_bytes(&p, &overflow);
+    if (overflow || state > RUN_STATE_MAX_BYTES)
+        return error_set(err, "%s: header asks for a run state of %s%llu bytes, more than the limit of %llu",
+                         name, overflow ? "over " : "", overflow ? (unsigned long long)UINT64_MAX : (unsigned long long)state,
+                         (unsigned long long)RUN_STATE_MAX_BYTES);
+    *config = p;
+    *shared_classifier = shared;
+    *implied_size = bytes_needed;
+    return 0;
+}
+
+int transformer_init_from_image(Transformer *t, unsigned char *image, size_t size, const char *name,
+                                ErrorText *warning, ErrorText *err) {
+    Config p;
+    int shared;
+    uint64_t implied;
+    error_clear(warning);
+    if (checkpoint_check_header(image, size, name, &p, &shared, &implied, err) != 0) return -1;
+    if ((uint64_t)size < implied)
+        return error_set(err, "%s: file is %zu bytes but its header implies %llu; it is truncated",
+                         name, size, (unsigned long long)implied);
+    if ((uint64_t)size > implied)
+        error_set(warning, "%s: ignoring %llu trailing bytes after the weights",
+                  name, (unsigned long long)((uint64_t)size - implied));
+
+    float *ptr = (float *)(void *)(image + CHECKPOINT_HEADER_BYTES);
+    if (!host_is_little_endian()) {
+        for (uint64_t i = 0; i < (implied - CHECKPOINT_HEADER_BYTES) / 4; i++) {
+            float f = le32_read_float((unsigned char *)(ptr + i));
+            ptr[i] = f;
+        }
+    }
+    size_t dim = (size_t)p.dim, hidden = (size_t)p.hidden_dim, layers = (size_t)p.n_layers;
+    size_t head_size = dim / (size_t)p.n_heads;
+    size_t kv_dim = head_size * (size_t)p.n_kv_heads;
+    TransformerWeights *w = &t->weights;
+    w->token_embedding_table = ptr; ptr += (size_t)p.vocab_size * dim;
+    w->rms_att_weight = ptr;        ptr += layers * dim;
+    w->wq = ptr;                    ptr += layers * dim * dim;
+    w->wk = ptr;                    ptr += layers * dim * kv_dim;
+    w->wv = ptr;                    ptr += layers * dim * kv_dim;
+    w->wo = ptr;                    ptr += layers * dim * dim;
+    w->rms_ffn_weight = ptr;        ptr += layers * dim;
+    w->w1 = ptr;                    ptr += layers * dim * hidden;
+    w->w2 = ptr;                    ptr += layers * hidden * dim;
+    w->w3 = ptr;                    ptr += layers * dim * hidden;
+    w->rms_final_weight = ptr;      ptr += dim;
+    ptr += (size_t)p.seq_len * head_size; /* freq_cis_real and freq_cis_imag, unused */
+    w->wcls = shared ? w->token_embedding_table : ptr;
+
+    t->config = p;
+    t->shared_classifier = shared;
+    if (t->math == NULL) t->math = &math_libm;
+    return 0;
+}
+
+int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err) {
+    memset(t, 0, sizeof *t);
+    error_clear(warning);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return error_set(err, "%s: cannot open checkpoint: %s", path, strerror(errno));
+
+    unsigned char header[CHECKPOINT_HEADER_BYTES];
+    size_t got = fread(header, 1, sizeof header, f);
+    Config p;
+    int shared;
+    uint64_t implied;
+    if (checkpoint_check_header(header, got, path, &p, &shared, &implied, err) != 0) { fclose(f); return -1; }
+
+    /* the actual size, so that a truncated file is reported before reading it all */
+    if (fseek(f, 0, SEEK_END) != 0) { fclose(f); return error_set(err, "%s: cannot seek: %s", path, strerror(errno)); }
+    long end = ftell(f);
+    if (end < 0) { fclose(f); return error_set(err, "%s: cannot tell its size: %s", path, strerror(errno)); }
+    uint64_t file_size = (uint64_t)end;
+    if (file_size < implied) {
+        fclose(f);
+        return error_set(err, "%s: file is %llu bytes but its header implies %llu; it is truncated",
+                         path, (unsigned long long)file_size, (unsigned long long)implied);
+    }
+    if (implied > SIZE_MAX) { fclose(f); return error_set(err, "%s: checkpoint of %llu bytes does not fit in memory", path, (unsigned long long)implied); }
+    unsigned char *image = malloc((size_t)implied);
+    if (image == NULL) { fclose(f); return error_set(err, "%s: out of memory for %llu bytes of weights", path, (unsigned long long)implied); }
+    if (fseek(f, 0, SEEK_SET) != 0 || fread(image, 1, (size_t)implied, f) != (size_t)implied) {
+        free(image);
+        fclose(f);
+        return error_set(err, "%s: read error", path);
+    }
+    fclose(f);
+    /* The image holds only the implied bytes; report trailing ones against the real size. */
+    if (transformer_init_from_image(t, image, (size_t)implied, path, warning, err) != 0) { free(image); return -1; }
+    if (file_size > implied)
+        error_set(warning, "%s: ignoring %llu trailing bytes after the weights",
+                  path, (unsigned long long)(file_size - implied));
+    t->file_data = image;
+    if (transformer_alloc_state(t, err) != 0) { transformer_free(t); return -1; }
+    return 0;
+}
+
+int transformer_alloc_state(Transformer *t, ErrorText *err) {
+    const Config *p = &t->config;
+    size_t kv_dim = (size_t)p->dim / (size_t)p->n_heads * (size_t)p->n_kv_heads;
+    size_t cache = (size_t)p->n_layers * (size_t)p->seq_len * kv_dim;
+    RunState *s = &t->state;
+    s->x = calloc((size_t)p->dim, sizeof(float));
+    s->xb = calloc((size_t)p->dim, sizeof(float));
+    s->xb2 = calloc((size_t)p->dim, sizeof(float));
+    s->hb = calloc((size_t)p->hidden_dim, sizeof(float));
+    s->hb2 = calloc((size_t)p->hidden_dim, sizeof(float));
+    s->q = calloc((size_t)p->dim, sizeof(float));
+    s->key_cache = calloc(cache, sizeof(float));
+    s->value_cache = calloc(cache, sizeof(float));
+    s->att = calloc((size_t)p->n_heads * (size_t)p->seq_len, sizeof(float));
+    s->logits = calloc((size_t)p->vocab_size, sizeof(float));
+    if (!s->x || !s->xb || !s->xb2 || !s->hb || !s->hb2 || !s->q || !s->key_cache || !s->value_cache ||
+        !s->att || !s->logits)
+        return error_set(err, "out of memory for the run state (KV cache of %zu floats)", 2 * cache);
+    return 0;
+}
+
+void transformer_free(Transformer *t) {
+    RunState *s = &t->state;
+    free(s->x); free(s->xb); free(s->xb2); free(s->hb); free(s->hb2); free(s->q);
+    free(s->att); free(s->logits); free(s->key_cache); free(s->value_cache);
+    free(t->file_data);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,20 @@
+/* One-line error and warning texts returned by the engine.
+ * The engine never prints or exits: the program decides what to do. */
+#ifndef ENGINE_ERRORS_H
+#define ENGINE_ERRORS_H
+
+#define ERROR_TEXT_SIZE 512
+
+typedef struct {
+    char text[ERROR_TEXT_SIZE]; /* empty string when there is nothing to report */
+} ErrorText;
+
+void error_clear(ErrorText *e);
+/* Formats a message; returns -1 so callers can write `return error_set(...)`. */
+int error_set(ErrorText *e, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#endif

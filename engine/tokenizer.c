@@ -1,0 +1,268 @@
+/* BPE tokenizer, after llama2.c's run.c.
+ *
+ * File: int32 max_token_length, then per token: float32 score, int32 length, the bytes.
+ * Lookups sort the vocabulary with a stable merge sort and search it with the classic
+ * halving bsearch, so the result is the same on every libc. */
+#include "tokenizer.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byteorder.h"
+
+/* Longest token string we accept: far above any real vocabulary, small enough for int math. */
+#define TOKEN_LENGTH_LIMIT (1 << 20)
+
+static int compare_tokens(const TokenIndex *a, const TokenIndex *b) { return strcmp(a->str, b->str); }
+
+/* Stable merge sort of TokenIndex by string. */
+static void sort_tokens(TokenIndex *items, TokenIndex *scratch, size_t n) {
+    if (n < 2) return;
+    size_t half = n / 2;
+    sort_tokens(items, scratch, half);
+    sort_tokens(items + half, scratch, n - half);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n) scratch[k++] = compare_tokens(&items[j], &items[i]) < 0 ? items[j++] : items[i++];
+    while (i < half) scratch[k++] = items[i++];
+    while (j < n) scratch[k++] = items[j++];
+    memcpy(items, scratch, n * sizeof *items);
+}
+
+int str_lookup(const char *str, const TokenIndex *sorted_vocab, int vocab_size) {
+    size_t lo = 0, hi = (size_t)vocab_size;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(str, sorted_vocab[mid].str);
+        if (c < 0) hi = mid;
+        else if (c > 0) lo = mid + 1;
+        else return sorted_vocab[mid].id;
+    }
+    return -1;
+}
+
+void tokenizer_free(Tokenizer *t) {
+    if (t->vocab != NULL)
+        for (int i = 0; i < t->vocab_size; i++) free(t->vocab[i]);
+    free(t->vocab);
+    free(t->vocab_scores);
+    free(t->sorted_vocab);
+    free(t->merge_buffer);
+    memset(t, 0, sizeof *t);
+}
+
+int tokenizer_init_from_image(Tokenizer *t, const unsigned char *image, size_t size, int vocab_size,
+                              const char *name, ErrorText *err) {
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < 256; i++) {
+        t->byte_pieces[i * 2] = (unsigned char)i;
+        t->byte_pieces[i * 2 + 1] = '\0';
+    }
+    if (vocab_size <= 0) return error_set(err, "%s: vocab_size %d is not positive", name, vocab_size);
+    if (size < 4) return error_set(err, "%s: file is %zu bytes, too short for the tokenizer header", name, size);
+    int32_t max_len = le32_read_int(image);
+    if (max_len < 0) return error_set(err, "%s: max_token_length is %d; it must not be negative", name, (int)max_len);
+    t->max_token_length = (unsigned int)max_len;
+
+    t->vocab_size = vocab_size;
+    t->vocab = calloc((size_t)vocab_size, sizeof *t->vocab);
+    t->vocab_scores = malloc((size_t)vocab_size * sizeof *t->vocab_scores);
+    t->sorted_vocab = malloc((size_t)vocab_size * sizeof *t->sorted_vocab);
+    if (!t->vocab || !t->vocab_scores || !t->sorted_vocab) {
+        tokenizer_free(t);
+        return error_set(err, "%s: out of memory for %d tokens", name, vocab_size);
+    }
+    size_t at = 4;
+    for (int i = 0; i < vocab_size; i++) {
+        if (size - at < 8) {
+            tokenizer_free(t);
+            return error_set(err, "%s: truncated at token %d of %d (the model's vocab_size); "
+                                  "tokenizer and model do not match", name, i, vocab_size);
+        }
+        t->vocab_scores[i] = le32_read_float(image + at);
+        int32_t len = le32_read_int(image + at + 4);
+        at += 8;
+        if (len < 0 || len > TOKEN_LENGTH_LIMIT) {
+            tokenizer_free(t);
+            return error_set(err, "%s: token %d has length %d, outside 0..%d", name, i, (int)len, TOKEN_LENGTH_LIMIT);
+        }
+        if (size - at < (size_t)len) {
+            tokenizer_free(t);
+            return error_set(err, "%s: truncated inside token %d (length %d)", name, i, (int)len);
+        }
+        t->vocab[i] = malloc((size_t)len + 1);
+        if (t->vocab[i] == NULL) {
+            tokenizer_free(t);
+            return error_set(err, "%s: out of memory", name);
+        }
+        memcpy(t->vocab[i], image + at, (size_t)len);
+        t->vocab[i][len] = '\0';
+        at += (size_t)len;
+        /* a NUL inside a token ends it, as the original's C strings do */
+        size_t piece_len = strlen(t->vocab[i]);
+        if (piece_len > t->longest_piece) t->longest_piece = piece_len;
+    }
+    if (at != size) {
+        size_t extra = size - at;
+        tokenizer_free(t);
+        return error_set(err, "%s: %zu bytes left after %d tokens: the tokenizer has a larger vocabulary "
+                              "than the model's vocab_size %d", name, extra, vocab_size, vocab_size);
+    }
+    TokenIndex *scratch = malloc((size_t)vocab_size * sizeof *scratch);
+    t->merge_buffer = malloc(t->longest_piece * 2 + 1 + 4);
+    if (scratch == NULL || t->merge_buffer == NULL) {
+        free(scratch);
+        tokenizer_free(t);
+        return error_set(err, "%s: out of memory", name);
+    }
+    for (int i = 0; i < vocab_size; i++) {
+        t->sorted_vocab[i].str = t->vocab[i];
+        t->sorted_vocab[i].id = i;
+    }
+    sort_tokens(t->sorted_vocab, scratch, (size_t)vocab_size);
+    free(scratch);
+    return 0;
+}
+
+int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *err) {
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return error_set(err, "%s: cannot open tokenizer: %s", path, strerror(errno));
+    size_t cap = 1 << 16, size = 0;
+    unsigned char *image = malloc(cap);
+    while (image != NULL) {
+        size += fread(image + size, 1, cap - size, f);
+        if (size < cap) break;
+        /* a tokenizer of the model's vocabulary cannot be larger than this */
+        if (cap > ((size_t)vocab_size + 1) * (8 + TOKEN_LENGTH_LIMIT)) break;
+        unsigned char *bigger = realloc(image, cap * 2);
+        if (bigger == NULL) { free(image); image = NULL; break; }
+        image = bigger;
+        cap *= 2;
+    }
+    int read_failed = ferror(f);
+    fclose(f);
+    if (image == NULL) return error_set(err, "%s: out of memory", path);
+    if (read_failed) { free(image); return error_set(err, "%s: read error", path); }
+    int rc = tokenizer_init_from_image(t, image, size, vocab_size, path, err);
+    free(image);
+    return rc;
+}
+
+size_t tokenizer_max_tokens(size_t text_len) { return text_len + 3; /* BOS, dummy prefix, EOS */ }
+
+int encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, int *n_tokens, ErrorText *err) {
+    char utf8[5]; /* one UTF-8 character, at most 4 bytes */
+    size_t str_len = 0;
+    *n_tokens = 0;
+    if (bos) tokens[(*n_tokens)++] = TOKEN_BOS;
+
+    /* add_dummy_prefix: a leading " " token, but only if text is not empty */
+    if (text[0] != '\0') {
+        int dummy_prefix = str_lookup(" ", t->sorted_vocab, t->vocab_size);
+        if (dummy_prefix < 0) return error_set(err, "the tokenizer has no \" \" token for the dummy prefix");
+        tokens[(*n_tokens)++] = dummy_prefix;
+    }
+
+    /* UTF-8 characters that are in the vocabulary become their token; others fall back to
+     * one token per byte, id = byte + 3 (after <unk>, <s>, </s>). */
+    for (const char *c = text; *c != '\0'; c++) {
+        if ((*c & 0xC0) != 0x80) str_len = 0; /* not a continuation byte: a new character */
+        utf8[str_len++] = *c;
+        utf8[str_len] = '\0';
+        if ((*(c + 1) & 0xC0) == 0x80 && str_len < 4) continue;
+        int id = str_lookup(utf8, t->sorted_vocab, t->vocab_size);
+        if (id != -1) {
+            tokens[(*n_tokens)++] = id;
+        } else {
+            for (size_t i = 0; i < str_len; i++) {
+                int byte_token = (unsigned char)utf8[i] + 3;
+                if (byte_token >= t->vocab_size)
+                    return error_set(err, "byte 0x%02X has no token (byte fallback id %d, vocab_size %d)",
+                                     (unsigned char)utf8[i], byte_token, t->vocab_size);
+                tokens[(*n_tokens)++] = byte_token;
+            }
+        }
+        str_len = 0;
+    }
+
+    /* merge the best consecutive pair each iteration, by vocab_scores */
+    for (;;) {
+        float best_score = -1e10;
+        int best_id = -1;
+        int best_idx = -1;
+        for (int i = 0; i < *n_tokens - 1; i++) {
+            char *pair = t->merge_buffer;
+            size_t a = strlen(t->vocab[tokens[i]]);
+            memcpy(pair, t->vocab[tokens[i]], a);
+            strcpy(pair + a, t->vocab[tokens[i + 1]]);
+            int id = str_lookup(pair, t->sorted_vocab, t->vocab_size);
+            if (id != -1 && t->vocab_scores[id] > best_score) {
+                best_score = t->vocab_scores[id];
+                best_id = id;
+                best_idx = i;
+            }
+        }
+        if (best_idx == -1) break;
+        tokens[best_idx] = best_id;
+        for (int i = best_idx + 1; i < *n_tokens - 1; i++) tokens[i] = tokens[i + 1];
+        (*n_tokens)--;
+    }
+    if (eos) tokens[(*n_tokens)++] = TOKEN_EOS;
+    return 0;
+}
+
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int is_c_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/* What sscanf(piece, "<0x%02hhX>", &byte) == 1 accepts: "<0x", optional white space,
+ * an optional sign and hex digits within a field of two characters. The closing '>' is
+ * not checked, as sscanf reports success before matching it. */
+static int parse_byte_token(const char *piece, unsigned char *byte) {
+    if (piece[0] != '<' || piece[1] != '0' || piece[2] != 'x') return 0;
+    const char *c = piece + 3;
+    while (is_c_space((unsigned char)*c)) c++;
+    int width = 2, negative = 0;
+    if (*c == '+' || *c == '-') {
+        negative = *c == '-';
+        c++;
+        width--;
+    }
+    int digits = 0;
+    unsigned value = 0;
+    while (digits < width && hex_digit(*c) >= 0) {
+        value = value * 16 + (unsigned)hex_digit(*c);
+        c++;
+        digits++;
+    }
+    if (digits == 0) return 0;
+    *byte = (unsigned char)(negative ? 0u - value : value);
+    return 1;
+}
+
+const char *decode(const Tokenizer *t, int prev_token, int token) {
+    const char *piece = t->vocab[token];
+    /* following BOS, the sentencepiece decoder strips any leading whitespace */
+    if (prev_token == TOKEN_BOS && piece[0] == ' ') piece++;
+    unsigned char byte;
+    if (parse_byte_token(piece, &byte)) piece = (const char *)t->byte_pieces + byte * 2;
+    return piece;
+}
+
+const char *printable_piece(const char *piece) {
+    if (piece == NULL || piece[0] == '\0') return NULL;
+    if (piece[1] == '\0') {
+        unsigned char b = (unsigned char)piece[0];
+        int printable = b >= 0x20 && b <= 0x7e;
+        if (!(printable || is_c_space(b))) return NULL;
+    }
+    return piece;
+}
