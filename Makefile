@@ -1,15 +1,26 @@
-# Reference builds: IEEE-754 float32 in the original's operation order.
-# Never -ffast-math, -Ofast or FMA contraction; never x87 math.
+# llama2.c reference runner and conformance harness.
+#
+#   make            builds ./run (the reference runner)
+#   make test       builds and runs every test that fits in a few minutes
+#
+# Each area adds its targets in mk/NAME.mk and appends the targets `make test` runs to
+# TEST_TARGETS. Reference builds are IEEE-754 float32 in the original's operation order:
+# never -ffast-math, -Ofast or FMA contraction, never x87 math.
+
 CC      ?= cc
 CFLAGS  ?= -O2
 REFFLAGS = -std=c11 -Wall -Wextra -ffp-contract=off -fno-fast-math
 LDLIBS   = -lm
 
+# Where the tests find the models (read-only; never copied into the repository).
+MODELS ?= ../shared/models
+BUILD  ?= build
+
 ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/tokenizer.c \
              engine/sampler.c engine/mathlib.c engine/fpcheck.c
 ENGINE_HDR = $(wildcard engine/*.h)
 
-MODELS ?= ../shared/models
+TEST_TARGETS =
 
 .PHONY: all test clean
 all: run
@@ -17,5 +28,13 @@ all: run
 run: run.c $(ENGINE_SRC) $(ENGINE_HDR)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ run.c $(ENGINE_SRC) $(LDLIBS)
 
+$(BUILD):
+	mkdir -p $@
+
+include $(sort $(wildcard mk/*.mk))
+
+test: $(TEST_TARGETS)
+	@echo "make test: all of $(TEST_TARGETS) passed"
+
 clean:
-	rm -f run
+	rm -rf run $(BUILD)

@@ -1,0 +1,5 @@
+# The recorded behaviour of the original run.c, byte for byte.
+.PHONY: test-acceptance
+test-acceptance: run
+	scripts/acceptance.sh ./run $(MODELS)/../acceptance/upstream-run $(MODELS)
+TEST_TARGETS += test-acceptance
