@@ -12,8 +12,11 @@ CFLAGS  ?= -O2
 REFFLAGS = -std=c11 -Wall -Wextra -ffp-contract=off -fno-fast-math
 LDLIBS   = -lm
 
-# Where the tests find the models (read-only; never copied into the repository).
-MODELS ?= ../shared/models
+# Where the tests find the models and the recorded cases (read-only; never copied into the
+# repository). scripts/setup.sh makes models/ from ../shared/models or by downloading.
+SHARED     ?= ../shared
+MODELS     ?= $(if $(wildcard models/stories260K.bin),models,$(SHARED)/models)
+ACCEPTANCE ?= $(SHARED)/acceptance/upstream-run
 BUILD  ?= build
 
 ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/tokenizer.c \
