@@ -22,14 +22,17 @@ BUILD  ?= build
 ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/tokenizer.c \
              engine/sampler.c engine/mathlib.c engine/fpcheck.c
 ENGINE_HDR = $(wildcard engine/*.h)
+# The trace writer (C89, shared with the ports) and the host's trace files.
+TRACE_SRC  = trace/trace_writer.c trace/trace_recorder.c trace/atomic_file.c trace/sha256.c
+TRACE_HDR  = $(wildcard trace/*.h)
 
 TEST_TARGETS =
 
 .PHONY: all test clean
 all: run
 
-run: run.c $(ENGINE_SRC) $(ENGINE_HDR)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ run.c $(ENGINE_SRC) $(LDLIBS)
+run: run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ run.c $(ENGINE_SRC) $(TRACE_SRC) $(LDLIBS)
 
 $(BUILD):
 	mkdir -p $@

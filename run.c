@@ -17,6 +17,8 @@
 #include "engine/sampler.h"
 #include "engine/tokenizer.h"
 #include "engine/transformer.h"
+#include "trace/sha256.h"
+#include "trace/trace_recorder.h"
 
 /* ----------------------------------------------------------------------------
  * options */
@@ -31,6 +33,13 @@ typedef struct {
     uint64_t rng_seed;  /* 0 = seed from the clock */
     const char *mode;   /* generate|chat */
     const char *system_prompt; /* the (optional) system prompt to use in chat mode */
+    int seed_given;     /* -s was given (and not 0) */
+    /* extensions; the original rejects every option longer than two characters */
+    const char *math;          /* --math: libm|portable */
+    const char *trace_path;    /* --trace: write an L2T trace here */
+    int trace_level, trace_topk; /* --logits: full|topk:K|digest */
+    int trace_layers;          /* --layers: add per-layer digests */
+    const char *platform;      /* --platform: id written in the trace */
 } Options;
 
 static void print_usage(FILE *to) {
@@ -46,12 +55,45 @@ static void print_usage(FILE *to) {
             "  -z <string> tokenizer file; default tokenizer.bin\n"
             "  -m <string> mode: generate|chat; default generate\n"
             "  -y <string> system prompt in chat mode\n"
-            "  --help      this text\n");
+            "Extensions:\n"
+            "  --math <name>      libm (the platform's expf/powf/sinf/cosf, default) or portable\n"
+            "                     (the project's own, bit-identical on every IEEE-754 platform)\n"
+            "  --trace <file>     write an L2T trace of the run (docs/trace-format.md)\n"
+            "  --logits <level>   logits in the trace: digest (default), topk:K or full\n"
+            "  --layers           add per-layer digests to the trace\n"
+            "  --platform <id>    platform id written in the trace\n"
+            "  --help             this text\n"
+            "Standard output is the same with or without these options.\n");
 }
 
 static void error_usage(void) {
     print_usage(stderr);
     exit(EXIT_FAILURE);
+}
+
+/* The extension options that take a value; 1 when `name` was one of them. */
+static int parse_long_option(const char *name, const char *value, Options *o) {
+    if (strncmp(name, "--", 2) != 0) return 0;
+    if (strcmp(name, "--math") == 0) {
+        if (math_library_named(value) == NULL) {
+            fprintf(stderr, "run: --math %s: unknown math library (libm or portable)\n", value);
+            exit(EXIT_FAILURE);
+        }
+        o->math = value;
+    } else if (strcmp(name, "--trace") == 0) {
+        o->trace_path = value;
+    } else if (strcmp(name, "--logits") == 0) {
+        if (trace_parse_level(value, &o->trace_level, &o->trace_topk) != 0) {
+            fprintf(stderr, "run: --logits %s: expected full, digest or topk:K with K in 1..%d\n", value,
+                    TRACE_TOPK_MAX);
+            exit(EXIT_FAILURE);
+        }
+    } else if (strcmp(name, "--platform") == 0) {
+        o->platform = value;
+    } else {
+        return 0;
+    }
+    return 1;
 }
 
 /* atoi as glibc does it: strtol, then the low 32 bits. */
@@ -70,6 +112,13 @@ static void parse_options(int argc, char **argv, Options *o) {
     o->rng_seed = 0;
     o->mode = "generate";
     o->system_prompt = NULL;
+    o->seed_given = 0;
+    o->math = "libm";
+    o->trace_path = NULL;
+    o->trace_level = TRACE_LOGITS_DIGEST;
+    o->trace_topk = 0;
+    o->trace_layers = 0;
+    o->platform = trace_host_platform();
 
     if (argc < 2) error_usage();
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -78,7 +127,13 @@ static void parse_options(int argc, char **argv, Options *o) {
     }
     o->checkpoint_path = argv[1];
     for (int i = 2; i < argc; i += 2) {
+        if (strcmp(argv[i], "--layers") == 0) {
+            o->trace_layers = 1;
+            i--; /* takes no value */
+            continue;
+        }
         if (i + 1 >= argc) error_usage();       /* must have arg after flag */
+        if (parse_long_option(argv[i], argv[i + 1], o)) continue;
         if (argv[i][0] != '-') error_usage();   /* must start with dash */
         if (strlen(argv[i]) != 2) error_usage(); /* must be -x (one dash, one letter) */
         const char *value = argv[i + 1];
@@ -99,6 +154,7 @@ static void parse_options(int argc, char **argv, Options *o) {
         error_usage();
     }
     /* parameter validation/overrides */
+    o->seed_given = o->rng_seed != 0;
     if (o->rng_seed == 0) o->rng_seed = (unsigned int)time(NULL);
     if (o->temperature < 0.0) o->temperature = 0.0f;
     if (o->topp < 0.0 || 1.0 < o->topp) o->topp = 0.9f;
@@ -129,9 +185,78 @@ static long time_in_ms(void) {
     return time.tv_sec * 1000 + time.tv_nsec / 1000000;
 }
 
-static void print_piece(const char *piece) {
+/* Prints a piece as safe_printf does; returns what was printed, or NULL. */
+static const char *print_piece(const char *piece) {
     piece = printable_piece(piece);
     if (piece != NULL) fputs(piece, stdout);
+    return piece;
+}
+
+/* ----------------------------------------------------------------------------
+ * tracing (--trace): NULL unless asked for; the trace never changes standard output */
+
+static TraceRecorder *tracer = NULL;
+
+static void abandon_trace_at_exit(void) {
+    if (tracer != NULL) trace_recorder_abandon(tracer);
+}
+
+static float *traced_forward(Transformer *transformer, int token, int pos) {
+    if (tracer != NULL) trace_recorder_begin_step(tracer, pos);
+    float *logits = forward(transformer, token, pos);
+    if (tracer != NULL) trace_recorder_logits(tracer, logits);
+    return logits;
+}
+
+static void trace_step(int pos, int token, int next, int source, const char *printed) {
+    if (tracer != NULL) trace_recorder_step(tracer, pos, token, next, source, printed);
+}
+
+static void trace_user(int pos, int system, const char *text) {
+    if (tracer != NULL) trace_recorder_user(tracer, pos, system, text);
+}
+
+static void start_trace(TraceRecorder *r, const Options *o, const Transformer *t) {
+    ErrorText err;
+    char model_hash[65], tokenizer_hash[65];
+    uint64_t model_bytes, tokenizer_bytes;
+    if (sha256_file(o->checkpoint_path, model_hash, &model_bytes) != 0) {
+        fprintf(stderr, "run: %s: cannot read for its hash\n", o->checkpoint_path);
+        exit(EXIT_FAILURE);
+    }
+    if (sha256_file(o->tokenizer_path, tokenizer_hash, &tokenizer_bytes) != 0) {
+        fprintf(stderr, "run: %s: cannot read for its hash\n", o->tokenizer_path);
+        exit(EXIT_FAILURE);
+    }
+    if (trace_recorder_open(r, o->trace_path, o->trace_level, o->trace_topk, o->trace_layers,
+                            t->config.vocab_size, &err) != 0)
+        fail(&err);
+    tracer = r;
+    atexit(abandon_trace_at_exit);
+
+    const Config *p = &t->config;
+    float temperature = o->temperature, topp = o->topp;
+    uint32_t temperature_bits, topp_bits;
+    memcpy(&temperature_bits, &temperature, 4);
+    memcpy(&topp_bits, &topp, 4);
+    /* greedy decoding never draws from the generator: record the seed only when it matters
+     * or was given, so that greedy traces do not depend on the clock */
+    uint64_t seed = (o->temperature != 0.0f || o->seed_given) ? o->rng_seed : 0;
+    TraceHeader h = {
+        model_hash, (unsigned long)model_bytes, tokenizer_hash, (unsigned long)tokenizer_bytes,
+        p->dim, p->hidden_dim, p->n_layers, p->n_heads, p->n_kv_heads, p->vocab_size, p->seq_len,
+        t->shared_classifier, temperature_bits, topp_bits, (trace_u32)(seed >> 32), (trace_u32)(seed & 0xFFFFFFFFu),
+        o->steps, strcmp(o->mode, "chat") == 0, t->math->name, o->trace_level, o->trace_topk, o->trace_layers,
+        o->prompt, o->system_prompt, o->platform};
+    trace_recorder_header(r, &h);
+}
+
+static void finish_trace(void) {
+    ErrorText err;
+    if (tracer == NULL) return;
+    TraceRecorder *r = tracer;
+    tracer = NULL;
+    if (trace_recorder_close(r, &err) != 0) fail(&err);
 }
 
 /* ----------------------------------------------------------------------------
@@ -153,17 +278,22 @@ static void generate(Transformer *transformer, Tokenizer *tokenizer, Sampler *sa
     int token = prompt_tokens[0]; /* kick off with the first token in the prompt */
     int pos = 0;
     while (pos < steps) {
-        float *logits = forward(transformer, token, pos);
+        float *logits = traced_forward(transformer, token, pos);
         /* advance the state machine: force the prompt, then sample */
-        if (pos < num_prompt_tokens - 1) next = prompt_tokens[pos + 1];
+        int forced = pos < num_prompt_tokens - 1;
+        if (forced) next = prompt_tokens[pos + 1];
         else next = sample(sampler, logits);
         pos++;
 
         /* data-dependent terminating condition: the BOS (=1) token delimits sequences */
-        if (next == TOKEN_BOS) break;
+        if (next == TOKEN_BOS) {
+            trace_step(pos - 1, token, next, forced ? TRACE_SOURCE_PROMPT : TRACE_SOURCE_SAMPLED, NULL);
+            break;
+        }
 
-        print_piece(decode(tokenizer, token, next));
+        const char *printed = print_piece(decode(tokenizer, token, next));
         fflush(stdout);
+        trace_step(pos - 1, token, next, forced ? TRACE_SOURCE_PROMPT : TRACE_SOURCE_SAMPLED, printed);
         token = next;
         if (start == 0) start = time_in_ms();
     }
@@ -221,8 +351,12 @@ static void chat(Transformer *transformer, Tokenizer *tokenizer, Sampler *sample
     while (pos < steps) {
         if (user_turn) {
             if (pos == 0) {
-                if (cli_system_prompt == NULL) read_stdin("Enter system prompt (optional): ", system_buffer, sizeof system_buffer);
-                else system_prompt = cli_system_prompt;
+                if (cli_system_prompt == NULL) {
+                    read_stdin("Enter system prompt (optional): ", system_buffer, sizeof system_buffer);
+                    trace_user(pos, 1, system_buffer);
+                } else {
+                    system_prompt = cli_system_prompt;
+                }
             }
             if (pos == 0 && cli_user_prompt != NULL) {
                 user_prompt = cli_user_prompt;
@@ -234,6 +368,7 @@ static void chat(Transformer *transformer, Tokenizer *tokenizer, Sampler *sample
                     user_prompt = user_buffer;
                 }
                 read_stdin("User: ", user_buffer, sizeof user_buffer);
+                trace_user(pos, 0, user_buffer);
             }
             char *rendered = render_prompt(pos == 0 && system_prompt[0] != '\0' ? system_prompt : NULL, user_prompt);
             free(prompt_tokens);
@@ -255,14 +390,16 @@ static void chat(Transformer *transformer, Tokenizer *tokenizer, Sampler *sample
         /* EOS (=2) ends the Assistant turn */
         if (token == TOKEN_EOS) user_turn = 1;
 
-        float *logits = forward(transformer, token, pos);
+        float *logits = traced_forward(transformer, token, pos);
         next = sample(sampler, logits);
         pos++;
 
+        const char *printed = NULL;
         if (user_idx >= num_prompt_tokens && next != TOKEN_EOS) {
-            print_piece(decode(tokenizer, token, next));
+            printed = print_piece(decode(tokenizer, token, next));
             fflush(stdout);
         }
+        trace_step(pos - 1, token, next, TRACE_SOURCE_SAMPLED, printed);
         if (next == TOKEN_EOS) printf("\n");
     }
     printf("\n");
@@ -282,6 +419,7 @@ int main(int argc, char **argv) {
     Transformer transformer;
     if (transformer_load(&transformer, o.checkpoint_path, &warning, &err) != 0) fail(&err);
     if (warning.text[0] != '\0') fprintf(stderr, "run: warning: %s\n", warning.text);
+    transformer.math = math_library_named(o.math);
     /* override to ~max length */
     if (o.steps == 0 || o.steps > transformer.config.seq_len) o.steps = transformer.config.seq_len;
 
@@ -295,8 +433,18 @@ int main(int argc, char **argv) {
         return EXIT_FAILURE;
     }
 
+    TraceRecorder recorder;
+    if (o.trace_path != NULL) {
+        start_trace(&recorder, &o, &transformer);
+        if (o.trace_layers) {
+            transformer.probe = trace_recorder_probe;
+            transformer.probe_context = &recorder;
+        }
+    }
+
     if (strcmp(o.mode, "generate") == 0) generate(&transformer, &tokenizer, &sampler, o.prompt, o.steps);
     else chat(&transformer, &tokenizer, &sampler, o.prompt, o.system_prompt, o.steps);
+    finish_trace();
 
     free_sampler(&sampler);
     tokenizer_free(&tokenizer);
