@@ -95,7 +95,7 @@ void trace_recorder_abandon(TraceRecorder *r) {
 const char *trace_host_platform(void) {
     return "HOST-"
 #if defined(__x86_64__)
-           "X86_64"
+           "X86-64"
 #elif defined(__aarch64__)
            "AARCH64"
 #elif defined(__arm__)

@@ -38,7 +38,7 @@ void trace_recorder_step(TraceRecorder *r, long pos, long token, long next, int 
 int trace_recorder_close(TraceRecorder *r, ErrorText *err);
 void trace_recorder_abandon(TraceRecorder *r);
 
-/* The default platform id of this build, e.g. "HOST-X86_64-LINUX". */
+/* The default platform id of this build, e.g. "HOST-X86-64-LINUX". */
 const char *trace_host_platform(void);
 
 #endif
