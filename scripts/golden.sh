@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Golden traces: regenerate them, or check that the runner still reproduces them.
+#
+#   scripts/golden.sh regen   writes golden/MATH/NAME.trace for every scenario and math mode
+#   scripts/golden.sh check   regenerates into a temporary folder; fails unless bit-identical
+#
+# Options (environment): RUNNER (./run), MODELS (models folder), GOLDEN (golden),
+# MATHS (math modes, "libm portable"), ONLY (a scenario name to restrict to).
+# Every file appears whole or not at all: traces are written beside their target and
+# renamed into place, so an interrupted run leaves the previous golden files intact.
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in regen | check) ;; *) echo "usage: scripts/golden.sh regen|check" >&2; exit 2 ;; esac
+runner=${RUNNER:-./run}
+models=${MODELS:-models}
+golden=${GOLDEN:-golden}
+maths=${MATHS:-libm portable}
+only=${ONLY:-}
+manifest="$golden/scenarios.tsv"
+
+[ -x "$runner" ] || { echo "golden: no runner $runner (run make first)" >&2; exit 2; }
+[ -f "$manifest" ] || { echo "golden: no manifest $manifest" >&2; exit 2; }
+
+# The working folder lives inside golden/ so that renames out of it stay atomic.
+work=$(mktemp -d "$golden/.work-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Reads the manifest into parallel arrays; one scenario per line, TAB-separated.
+names=() lines=()
+lineno=0
+while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    case "$line" in '' | '#'*) continue ;; esac
+    IFS=$'\t' read -r -a f <<<"$line"
+    if [ "${#f[@]}" -lt 6 ]; then
+        echo "golden: $manifest:$lineno: expected at least 6 TAB-separated fields, found ${#f[@]}" >&2
+        exit 2
+    fi
+    [ -n "$only" ] && [ "${f[0]}" != "$only" ] && continue
+    names+=("${f[0]}")
+    lines+=("$line")
+done <"$manifest"
+[ "${#names[@]}" -gt 0 ] || { echo "golden: no scenario selected in $manifest" >&2; exit 2; }
+
+total=$(($(wc -w <<<"$maths") * ${#names[@]}))
+index=0 unchanged=0 changed=() added=() failed=()
+for math in $maths; do
+    mkdir -p "$work/$math"
+    for i in "${!names[@]}"; do
+        IFS=$'\t' read -r -a f <<<"${lines[$i]}"
+        name=${f[0]} model=${f[1]} tokenizer=${f[2]} level=${f[3]} layers=${f[4]} stdin=${f[5]}
+        args=("${f[@]:6}")
+        index=$((index + 1))
+        extra=()
+        [ "$layers" = 1 ] && extra+=(--layers)
+        input=/dev/null
+        [ "$stdin" != - ] && input="$golden/stdin/$stdin"
+        out="$work/$math/$name.trace"
+        started=$(date +%s%N)
+        if ! "$runner" "$models/$model" -z "$models/$tokenizer" "${args[@]}" --math "$math" \
+            --logits "$level" "${extra[@]}" --platform REFERENCE --trace "$out" \
+            <"$input" >"$work/stdout" 2>"$work/stderr"; then
+            echo "[$index/$total] $math/$name: FAILED: $(grep -v 'achieved tok/s' "$work/stderr" | head -1)"
+            failed+=("$math/$name")
+            continue
+        fi
+        ms=$((($(date +%s%N) - started) / 1000000))
+        target="$golden/$math/$name.trace"
+        if [ ! -f "$target" ]; then state=new; added+=("$math/$name")
+        elif cmp -s "$out" "$target"; then state=unchanged; unchanged=$((unchanged + 1))
+        else state=changed; changed+=("$math/$name"); fi
+        echo "[$index/$total] $math/$name: $state ($(wc -c <"$out") bytes, $ms ms)"
+        if [ "$mode" = regen ] && [ "$state" != unchanged ]; then
+            mkdir -p "$golden/$math"
+            mv -f "$out" "$target" # a rename within golden/: atomic
+        fi
+    done
+done
+
+list() { [ "$#" -gt 0 ] && printf ' (%s)' "$*" || true; }
+summary="${#names[@]} scenarios x $(wc -w <<<"$maths") math modes: $unchanged unchanged, ${#changed[@]} changed$(list "${changed[@]}"), ${#added[@]} new$(list "${added[@]}"), ${#failed[@]} failed$(list "${failed[@]}")"
+if [ "$mode" = regen ]; then
+    echo "golden: $summary"
+    [ "${#failed[@]}" = 0 ]
+else
+    echo "check-golden: $summary"
+    if [ "${#changed[@]}" -gt 0 ] && [ -x ./conform ]; then
+        for c in "${changed[@]}"; do
+            echo "--- conform diff $golden/$c.trace (golden) vs regenerated:"
+            ./conform diff "$golden/$c.trace" "$work/$c.trace" || true
+        done
+    fi
+    [ "${#failed[@]}" = 0 ] && [ "${#changed[@]}" = 0 ] && [ "${#added[@]}" = 0 ]
+fi
