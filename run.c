@@ -66,28 +66,23 @@ static void print_usage(FILE *to) {
             "Standard output is the same with or without these options.\n");
 }
 
-static void error_usage(void) {
-    print_usage(stderr);
-    exit(EXIT_FAILURE);
-}
+/* What parse_options found. */
+enum { OPTIONS_RUN = 0, OPTIONS_HELP = 1, OPTIONS_BAD = -1 };
 
-/* The extension options that take a value; 1 when `name` was one of them. */
-static int parse_long_option(const char *name, const char *value, Options *o) {
+/* The extension options that take a value: 1 when `name` was one of them, 0 when not,
+ * OPTIONS_BAD with a message for a bad value. */
+static int parse_long_option(const char *name, const char *value, Options *o, ErrorText *err) {
     if (strncmp(name, "--", 2) != 0) return 0;
     if (strcmp(name, "--math") == 0) {
-        if (math_library_named(value) == NULL) {
-            fprintf(stderr, "run: --math %s: unknown math library (libm or portable)\n", value);
-            exit(EXIT_FAILURE);
-        }
+        if (math_library_named(value) == NULL)
+            return error_set(err, "--math %s: unknown math library (libm or portable)", value);
         o->math = value;
     } else if (strcmp(name, "--trace") == 0) {
         o->trace_path = value;
     } else if (strcmp(name, "--logits") == 0) {
-        if (trace_parse_level(value, &o->trace_level, &o->trace_topk) != 0) {
-            fprintf(stderr, "run: --logits %s: expected full, digest or topk:K with K in 1..%d\n", value,
-                    TRACE_TOPK_MAX);
-            exit(EXIT_FAILURE);
-        }
+        if (trace_parse_level(value, &o->trace_level, &o->trace_topk) != 0)
+            return error_set(err, "--logits %s: expected full, digest or topk:K with K in 1..%d", value,
+                             TRACE_TOPK_MAX);
     } else if (strcmp(name, "--platform") == 0) {
         o->platform = value;
     } else {
@@ -102,7 +97,10 @@ static int parse_int(const char *s) {
     return (int)(int32_t)(uint32_t)(unsigned long long)v;
 }
 
-static void parse_options(int argc, char **argv, Options *o) {
+/* Reads the command line as the original does, plus the extensions. A bad command line
+ * gives OPTIONS_BAD, with a message in err when there is more to say than the usage. */
+int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
+    error_clear(err);
     o->checkpoint_path = NULL;
     o->tokenizer_path = "tokenizer.bin";
     o->temperature = 1.0f;
@@ -120,11 +118,8 @@ static void parse_options(int argc, char **argv, Options *o) {
     o->trace_layers = 0;
     o->platform = trace_host_platform();
 
-    if (argc < 2) error_usage();
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        print_usage(stdout);
-        exit(EXIT_SUCCESS);
-    }
+    if (argc < 2) return OPTIONS_BAD;
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return OPTIONS_HELP;
     o->checkpoint_path = argv[1];
     for (int i = 2; i < argc; i += 2) {
         if (strcmp(argv[i], "--layers") == 0) {
@@ -132,10 +127,12 @@ static void parse_options(int argc, char **argv, Options *o) {
             i--; /* takes no value */
             continue;
         }
-        if (i + 1 >= argc) error_usage();       /* must have arg after flag */
-        if (parse_long_option(argv[i], argv[i + 1], o)) continue;
-        if (argv[i][0] != '-') error_usage();   /* must start with dash */
-        if (strlen(argv[i]) != 2) error_usage(); /* must be -x (one dash, one letter) */
+        if (i + 1 >= argc) return OPTIONS_BAD;       /* must have arg after flag */
+        int long_option = parse_long_option(argv[i], argv[i + 1], o, err);
+        if (long_option == OPTIONS_BAD) return OPTIONS_BAD;
+        if (long_option) continue;
+        if (argv[i][0] != '-') return OPTIONS_BAD;   /* must start with dash */
+        if (strlen(argv[i]) != 2) return OPTIONS_BAD; /* must be -x (one dash, one letter) */
         const char *value = argv[i + 1];
         switch (argv[i][1]) {
         case 't': o->temperature = (float)strtod(value, NULL); break;
@@ -146,19 +143,17 @@ static void parse_options(int argc, char **argv, Options *o) {
         case 'z': o->tokenizer_path = value; break;
         case 'm': o->mode = value; break;
         case 'y': o->system_prompt = value; break;
-        default: error_usage();
+        default: return OPTIONS_BAD;
         }
     }
-    if (strcmp(o->mode, "generate") != 0 && strcmp(o->mode, "chat") != 0) {
-        fprintf(stderr, "run: unknown mode: %s (expected generate or chat)\n", o->mode);
-        error_usage();
-    }
-    /* parameter validation/overrides */
+    if (strcmp(o->mode, "generate") != 0 && strcmp(o->mode, "chat") != 0)
+        return error_set(err, "unknown mode: %s (expected generate or chat)", o->mode);
+    /* parameter validation/overrides; a seed of 0 is replaced by the clock in main */
     o->seed_given = o->rng_seed != 0;
-    if (o->rng_seed == 0) o->rng_seed = (unsigned int)time(NULL);
     if (o->temperature < 0.0) o->temperature = 0.0f;
     if (o->topp < 0.0 || 1.0 < o->topp) o->topp = 0.9f;
     if (o->steps < 0) o->steps = 0;
+    return OPTIONS_RUN;
 }
 
 /* ----------------------------------------------------------------------------
@@ -409,12 +404,22 @@ static void chat(Transformer *transformer, Tokenizer *tokenizer, Sampler *sample
 /* ----------------------------------------------------------------------------
  * main */
 
+#ifndef RUN_NO_MAIN /* tests and fuzzers link the functions above without main */
 int main(int argc, char **argv) {
     ErrorText err, warning;
     if (fp_environment_check(&err) != 0) fail(&err);
 
     Options o;
-    parse_options(argc, argv, &o);
+    switch (parse_options(argc, argv, &o, &err)) {
+    case OPTIONS_HELP:
+        print_usage(stdout);
+        return EXIT_SUCCESS;
+    case OPTIONS_BAD:
+        if (err.text[0] != '\0') fprintf(stderr, "run: %s\n", err.text);
+        print_usage(stderr);
+        return EXIT_FAILURE;
+    }
+    if (o.rng_seed == 0) o.rng_seed = (unsigned int)time(NULL);
 
     Transformer transformer;
     if (transformer_load(&transformer, o.checkpoint_path, &warning, &err) != 0) fail(&err);
@@ -451,3 +456,4 @@ int main(int argc, char **argv) {
     transformer_free(&transformer);
     return 0;
 }
+#endif
