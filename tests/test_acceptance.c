@@ -1,0 +1,220 @@
+/* The recorded behaviour of the original run.c, one cmocka test per case.
+ *
+ * usage: test_acceptance RUNNER CASES_DIR MODELS_DIR
+ *
+ * Every NAME.args in CASES_DIR is a case (see the README there): the arguments one per line,
+ * @MODELS@ standing for MODELS_DIR, backslash escapes \\ \n \t, an empty line an empty
+ * argument; NAME.stdin feeds standard input when present. The runner must print exactly
+ * NAME.stdout and exit with NAME.exit; for err_* cases standard output is empty and standard
+ * error explains the problem. */
+#define _XOPEN_SOURCE 700
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static const char *runner;
+static const char *cases_dir;
+static const char *models_dir;
+
+typedef struct {
+    char *name;
+} Case;
+
+static char *case_file(const char *name, const char *ext) {
+    size_t n = strlen(cases_dir) + strlen(name) + strlen(ext) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s%s", cases_dir, name, ext);
+    return p;
+}
+
+/* One .args line to its argument: @MODELS@ replaced, then the escapes decoded. A backslash
+ * before any other character stands for that character; a final lone backslash is kept. */
+static char *decode_arg(const char *line, size_t len) {
+    static const char marker[] = "@MODELS@";
+    const size_t marker_len = sizeof marker - 1;
+    size_t models_len = strlen(models_dir);
+    /* replacing can only grow the line by models_len per marker */
+    char *expanded = malloc(len * (models_len + 1) + 1);
+    assert_non_null(expanded);
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        if (len - i >= marker_len && memcmp(line + i, marker, marker_len) == 0) {
+            memcpy(expanded + n, models_dir, models_len);
+            n += models_len;
+            i += marker_len;
+        } else {
+            expanded[n++] = line[i++];
+        }
+    }
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = expanded[i];
+        if (c == '\\' && i + 1 < n) {
+            c = expanded[++i];
+            if (c == 'n') c = '\n';
+            else if (c == 't') c = '\t';
+        }
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    free(expanded);
+    return out;
+}
+
+/* Reads NAME.args into a NULL-terminated argv that starts with the runner. */
+static char **read_args(const char *name, int *argc_out) {
+    char *path = case_file(name, ".args");
+    size_t len;
+    char *text = read_file(path, &len);
+    if (text == NULL) fail_msg("cannot read %s", path);
+    free(path);
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    char **argv = calloc(lines + 3, sizeof *argv);
+    assert_non_null(argv);
+    int argc = 0;
+    argv[argc++] = strdup(runner);
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len && i == start) break; /* no argument after the final newline */
+        if (i == len || text[i] == '\n') {
+            argv[argc++] = decode_arg(text + start, i - start);
+            start = i + 1;
+        }
+    }
+    argv[argc] = NULL;
+    free(text);
+    *argc_out = argc;
+    return argv;
+}
+
+static int read_exit_status(const char *name) {
+    char *path = case_file(name, ".exit");
+    char *text = read_file(path, NULL);
+    if (text == NULL) fail_msg("cannot read %s", path);
+    char *end;
+    long v = strtol(text, &end, 10);
+    while (*end == '\n' || *end == ' ' || *end == '\r') end++;
+    if (end == text || *end != '\0') fail_msg("%s does not hold an exit status", path);
+    free(text);
+    free(path);
+    return (int)v;
+}
+
+/* Fails with the first differing byte when got differs from want. */
+static void assert_same_bytes(const char *what, const char *got, size_t got_len, const char *want, size_t want_len) {
+    if (got_len == want_len && memcmp(got, want, got_len) == 0) return;
+    size_t i = 0;
+    while (i < got_len && i < want_len && got[i] == want[i]) i++;
+    size_t from = i > 40 ? i - 40 : 0;
+    print_error("%s differs at byte %zu (got %zu bytes, want %zu)\n", what, i, got_len, want_len);
+    print_error("  got:  ...%.*s\n", (int)((got_len - from) < 80 ? got_len - from : 80), got + from);
+    print_error("  want: ...%.*s\n", (int)((want_len - from) < 80 ? want_len - from : 80), want + from);
+    fail();
+}
+
+static void test_case(void **state) {
+    const Case *c = *state;
+    int argc;
+    char **argv = read_args(c->name, &argc);
+    char *stdin_path = case_file(c->name, ".stdin");
+    if (access(stdin_path, R_OK) != 0) {
+        free(stdin_path);
+        stdin_path = NULL;
+    }
+    char *stdout_path = case_file(c->name, ".stdout");
+    size_t want_len;
+    char *want = read_file(stdout_path, &want_len);
+    if (want == NULL) fail_msg("cannot read %s", stdout_path);
+    int want_status = read_exit_status(c->name);
+
+    RunResult r;
+    assert_int_equal(run_program((const char *const *)argv, stdin_path, &r), 0);
+    if (!r.exited) fail_msg("%s was killed by signal %d; stderr: %s", c->name, r.status, r.err);
+    if (r.status != want_status)
+        fail_msg("%s: exit status %d, want %d; stderr: %.300s", c->name, r.status, want_status, r.err);
+    assert_same_bytes("stdout", r.out, r.out_len, want, want_len);
+    if (strncmp(c->name, "err_", 4) == 0) {
+        assert_int_equal(r.out_len, 0);
+        if (r.err_len == 0) fail_msg("%s: nothing on stderr to explain the error", c->name);
+    }
+
+    run_result_free(&r);
+    for (int i = 0; i < argc; i++) free(argv[i]);
+    free(argv);
+    free(stdin_path);
+    free(stdout_path);
+    free(want);
+}
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(((const Case *)a)->name, ((const Case *)b)->name);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s RUNNER CASES_DIR MODELS_DIR\n", argv[0]);
+        return 2;
+    }
+    runner = argv[1];
+    cases_dir = argv[2];
+    models_dir = argv[3];
+    if (access(runner, X_OK) != 0) {
+        fprintf(stderr, "test_acceptance: %s is not an executable\n", runner);
+        return 2;
+    }
+
+    DIR *dir = opendir(cases_dir);
+    if (dir == NULL) {
+        fprintf(stderr, "test_acceptance: cannot open the cases folder %s\n", cases_dir);
+        return 2;
+    }
+    size_t count = 0, cap = 32;
+    Case *cases = malloc(cap * sizeof *cases);
+    struct dirent *e;
+    while (cases != NULL && (e = readdir(dir)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".args") != 0) continue;
+        if (count == cap) {
+            Case *bigger = realloc(cases, 2 * cap * sizeof *cases);
+            if (bigger == NULL) break;
+            cases = bigger;
+            cap *= 2;
+        }
+        cases[count].name = strndup(e->d_name, len - 5);
+        count++;
+    }
+    closedir(dir);
+    if (cases == NULL) return 2;
+    if (count == 0) {
+        fprintf(stderr, "test_acceptance: no *.args cases in %s\n", cases_dir);
+        return 1;
+    }
+    qsort(cases, count, sizeof *cases, compare_names);
+
+    struct CMUnitTest *tests = calloc(count, sizeof *tests);
+    if (tests == NULL) return 2;
+    for (size_t i = 0; i < count; i++) {
+        tests[i].name = cases[i].name;
+        tests[i].test_func = test_case;
+        tests[i].initial_state = &cases[i];
+    }
+    int failed = _cmocka_run_group_tests("acceptance", tests, count, NULL, NULL);
+    for (size_t i = 0; i < count; i++) free(cases[i].name);
+    free(cases);
+    free(tests);
+    return failed == 0 ? 0 : 1;
+}
