@@ -14,7 +14,10 @@
  *   - '...' quotes: everything up to the next ' is literal;
  *   - quoted and unquoted pieces next to each other make one argument ("" is an empty one);
  *   - outside quotes every character, \ included, is literal.
- * scripts/run-pico.sh double-quotes every argument, so any bytes but NUL get through. */
+ * scripts/run-pico.sh double-quotes every argument, so any bytes but NUL get through.
+ *
+ * Before main, it also lowers newlib's heap ceiling to the end of the heap in pico.ld, so
+ * that malloc leaves the stack its reserve. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,9 @@
 #define PICO_ARGV_MAX 1024
 
 int __real_main(int argc, char **argv);
+/* newlib's heap ceiling, set by _start from the host's SYS_HEAPINFO (the top of RAM) */
+extern void *__heap_limit;
+extern char __heap_end[]; /* pico.ld: the top of RAM less the stack reserve */
 int __wrap_main(int argc, char **argv);
 
 static char cmdline[PICO_CMDLINE_MAX];
@@ -89,5 +95,7 @@ int __wrap_main(int argc, char **argv) {
     }
     (void)argc;
     (void)argv;
+    /* keep malloc out of the stack reserve (newlib only checks the heap against sp) */
+    __heap_limit = __heap_end;
     return __real_main(n, arg_pointers);
 }

@@ -3,9 +3,12 @@
  * newlib's librdimon already does file I/O, the console, argv and exit over semihosting.
  * This file adds what it lacks:
  *   - timespec_get (C11; newlib 3.3 has none), from the host's SYS_TIME and SYS_ELAPSED,
+ *   - rename: newlib's rename is link + unlink, and rdimon has no link (ENOSYS); here it is
+ *     the host's rename (SYS_RENAME, which rdimon's _rename issues),
  *   - pico_semihost_exit, used when newlib's _start returns (it should not),
  *   - pico_fault_report, called by every fault vector: one line on the debug console and
  *     exit status 134, so that a crash ends QEMU instead of hanging it. */
+#include <reent.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -33,6 +36,17 @@ void pico_semihost_exit(int status) {
     semihost(SYS_EXIT, (const void *)ADP_STOPPED_APPLICATION_EXIT); /* older hosts: status lost */
     for (;;) {
     }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * rename */
+
+int _rename(const char *from, const char *to); /* librdimon: SYS_RENAME, errno on failure */
+
+/* Replaces newlib's, which links and unlinks; rename() calls this one. */
+int _rename_r(struct _reent *r, const char *from, const char *to) {
+    (void)r;
+    return _rename(from, to);
 }
 
 /* ---------------------------------------------------------------------------------------
