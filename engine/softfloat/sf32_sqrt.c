@@ -1,0 +1,60 @@
+/* Square root.
+ *
+ * Digit-by-digit (restoring) integer square root, one result bit per step: the
+ * significand, scaled by an even power of two chosen so the root has 26 bits, is
+ * consumed two bits at a time from the top; each step compares the partial remainder
+ * with 4 * root + 1. 26 steps give the 24 kept bits plus two, a nonzero final remainder
+ * the sticky bit. A square root is never exactly halfway between two floats, so the
+ * sticky bit settles every rounding. */
+#include "internals.h"
+
+sf32 sf32_sqrt(sf32 a)
+{
+    int exp_a, scaled_exp, step;
+    unsigned long sig, remainder, root, trial;
+
+    a = SF_LOW32(a);
+    exp_a = sf_exponent(a);
+    sig = sf_fraction(a);
+    if (exp_a == 0xFF) {
+        if (sig != 0)
+            return a | SF_QUIET;
+        if (a & SF_SIGN)
+            return SF32_DEFAULT_NAN; /* sqrt(-inf) */
+        return a;
+    }
+    if (exp_a == 0) {
+        if (sig == 0)
+            return a; /* sqrt(+-0) = +-0 */
+        exp_a = sf_normalize_subnormal(&sig);
+    }
+    if (a & SF_SIGN)
+        return SF32_DEFAULT_NAN;
+    sig |= SF_HIDDEN;
+
+    /* a = sig * 2^(exp_a - 150). Write it as (sig << 1 or 2) * 2^26 * 2^scaled_exp with
+     * scaled_exp even; the radicand below is the 26-bit part, whose 52-bit extension
+     * has a 26-bit root. */
+    scaled_exp = exp_a - 150 - 27;
+    if (((unsigned int)exp_a & 1) == 0) { /* scaled_exp odd */
+        sig <<= 2;
+        --scaled_exp;
+    } else {
+        sig <<= 1;
+    }
+    remainder = 0;
+    root = 0;
+    for (step = 0; step < 26; ++step) {
+        /* Bring down the next two radicand bits (zeros once sig is used up). */
+        remainder = (remainder << 2) | (sig >> 24);
+        sig = (sig << 2) & 0x3FFFFFFUL;
+        trial = (root << 2) | 1;
+        root <<= 1;
+        if (remainder >= trial) {
+            remainder -= trial;
+            root |= 1;
+        }
+    }
+    /* root * 2^(scaled_exp / 2) = (root << 5) * 2^(exp - 157). */
+    return sf_round_pack(0, scaled_exp / 2 + 152, (root << 5) | (remainder != 0));
+}
