@@ -26,18 +26,24 @@ ENGINE_HDR = $(wildcard engine/*.h)
 TRACE_SRC  = trace/trace_writer.c trace/trace_recorder.c trace/atomic_file.c trace/sha256.c
 TRACE_HDR  = $(wildcard trace/*.h)
 
+# Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`),
+# ENGINE_SRC (linked into ./run and the ports).
+ALL_TARGETS  =
 TEST_TARGETS =
 
+.DEFAULT_GOAL := all
 .PHONY: all test clean
-all: run
-
-run: run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ run.c $(ENGINE_SRC) $(TRACE_SRC) $(LDLIBS)
 
 $(BUILD):
 	mkdir -p $@
 
 include $(sort $(wildcard mk/*.mk))
+
+# After the fragments, so that the prerequisites see everything they appended.
+all: run $(ALL_TARGETS)
+
+run: run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ run.c $(ENGINE_SRC) $(TRACE_SRC) $(LDLIBS)
 
 test: $(TEST_TARGETS)
 	@echo "make test: all of $(TEST_TARGETS) passed"
