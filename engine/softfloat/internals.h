@@ -1,15 +1,29 @@
 /* Private helpers of the soft-float library: field access, packing, shifting with a
  * sticky bit, normalization and the one rounding routine every operation ends in.
  *
- * Working format: an operation computes its exact result as sig * 2^(exp - 157), with
- * sig < 2^31 and its leading one at bit 30 (157 = 127 + 30), so the 24 bits kept are
- * bits 30..7 and bits 6..0 decide the rounding. Bits shifted out below bit 0 are
- * "jammed" (ORed) into bit 0, which is all rounding to nearest even needs of them. */
+ * Working format: an operation computes its exact result as sig * 2^(exp - 158) with
+ * sig a 32-bit value whose leading one is at bit 31, so the 24 bits kept are bits 31..8
+ * and the low byte decides the rounding. (158 = 127 + 31.) A normal number's significand
+ * is then just its bit pattern shifted left by 8 with the hidden bit set. Bits shifted
+ * out below bit 0 are "jammed" (ORed) into bit 0, which is all rounding to nearest even
+ * needs of them.
+ *
+ * Written for cc65 as much as for C89: there, every 32-bit operation is a runtime call
+ * of roughly 50-300 cycles while 8- and 16-bit ones are inline, and shifts by multiples
+ * of 8 are byte moves. So values are split into 16-bit halves where that is enough
+ * (sign and exponent live in the high half), shifts go by whole bytes first, and signs
+ * are kept as 0 or 0x8000 in an unsigned int. */
 #ifndef ENGINE_SOFTFLOAT_INTERNALS_H
 #define ENGINE_SOFTFLOAT_INTERNALS_H
 
 #include <limits.h>
 #include "softfloat.h"
+
+/* cc65 keeps locals on a software stack reached through a pointer; static locals are
+ * plain memory and much cheaper. Nothing here recurses or is reentered. */
+#ifdef __CC65__
+#pragma static-locals(on)
+#endif
 
 /* Only the low 32 bits of an unsigned long are significant. Where unsigned long is
  * exactly 32 bits (cc65, 32-bit hosts) masking would be wasted work. */
@@ -26,11 +40,18 @@
 #define SF_HIDDEN 0x00800000UL
 #define SF_QUIET 0x00400000UL
 
-/* Biased exponent (0..255). The shift is split as 16 then 7 so a 16-bit target does a
- * cheap word move and a 16-bit shift instead of a 23-step 32-bit shift. */
-#define sf_exponent(a) ((int)(((unsigned int)((a) >> 16) >> 7) & 0xFF))
-#define sf_fraction(a) ((a) & SF_FRACTION)
-#define sf_is_nan(a) (((a) & SF_MAGNITUDE) > SF_INFINITY)
+/* Parts of a 32-bit value x (masked with SF_LOW32). */
+#define sf_high(x) ((unsigned int)((x) >> 16))
+#define sf_low(x) ((unsigned int)(x) & 0xFFFFu)
+#define sf_low_byte(x) ((unsigned char)((unsigned int)(x) & 0xFFu))
+#define sf_top_byte(x) ((unsigned char)((x) >> 24))
+
+/* From the high half h of a binary32: the sign (0 or 0x8000) and biased exponent. */
+#define SF_HIGH_SIGN 0x8000u
+#define sf_exp_of_high(h) ((int)(((h) >> 7) & 0xFF))
+
+/* A NaN: exponent all ones (checked on the high half first) and a nonzero fraction. */
+#define sf_is_nan(x) ((sf_high(x) & 0x7F80u) == 0x7F80u && ((x) & SF_FRACTION) != 0)
 
 /* Unsigned products of 16x16 -> 32, 16x8 -> 24 and 8x8 -> 16 bits. C promotes to a
  * 32x32 multiply; on cc65 the runtime's narrow routines are several times faster. */
@@ -48,22 +69,15 @@
 /* sig >> count, with any one bits shifted out ORed into bit 0. count >= 0. */
 unsigned long sf_shift_right_jam(unsigned long sig, int count);
 
-/* Number of leading zero bits of x as a 32-bit value; x must not be 0. */
-int sf_count_leading_zeros(unsigned long x);
+/* sig (nonzero, 32 bits) shifted left until bit 31 is set; *shift gets the count. */
+unsigned long sf_normalize(unsigned long sig, int *shift);
 
-/* The correctly rounded binary32 for sign | sig * 2^(exp - 157). Requires sig < 2^31 and
- * either sig >= 2^30 or exp <= 1 (a subnormal result). Handles overflow to infinity and
- * underflow to subnormals or zero. sign is 0 or SF_SIGN. */
-sf32 sf_round_pack(sf32 sign, int exp, unsigned long sig);
+/* The correctly rounded binary32 for sign | sig * 2^(exp - 158). Requires sig < 2^32
+ * and either sig >= 2^31 or exp <= 1 (a subnormal result). Handles overflow to infinity
+ * and underflow to subnormals or zero. sign is 0 or SF_HIGH_SIGN. */
+sf32 sf_round_pack(unsigned int sign, int exp, unsigned long sig);
 
 /* The result of a binary operation with a NaN operand: the first NaN, quieted. */
 sf32 sf_propagate_nan(sf32 a, sf32 b);
-
-/* Significand and exponent of a nonzero subnormal's fraction, normalized so the leading
- * one is at bit 23 like a normal number's hidden bit; returns the exponent (<= 0). */
-int sf_normalize_subnormal(unsigned long *fraction);
-
-/* a + (b with its sign bit flipped by negate_b): the common core of add and sub. */
-sf32 sf_add_signed(sf32 a, sf32 b, sf32 negate_b);
 
 #endif

@@ -1,7 +1,85 @@
-/* Addition: the shared core (sf32_add_signed.c) with b as given. */
+/* Addition.
+ *
+ * The operands are ordered by magnitude; the smaller one's significand is shifted right
+ * (jamming) by the exponent difference. With equal signs the significands add; a carry
+ * out of bit 31 is shifted back in. With opposite signs the smaller is subtracted from
+ * the larger and the difference shifted left to renormalize. A difference that needs a
+ * large shift only arises when the exponents differ by at most 1, where alignment lost
+ * no bits, so renormalizing never moves a jammed bit up into the kept bits. Subnormals
+ * are taken as exponent 1 without a hidden bit. An exact zero difference is +0. */
 #include "internals.h"
+
+/* An infinite or NaN operand. */
+static sf32 add_special(sf32 a, sf32 b)
+{
+    if (sf_is_nan(a) || sf_is_nan(b))
+        return sf_propagate_nan(a, b);
+    if ((a & SF_MAGNITUDE) != SF_INFINITY)
+        return b;
+    if ((b & SF_MAGNITUDE) == SF_INFINITY && ((a ^ b) & SF_SIGN))
+        return SF32_DEFAULT_NAN; /* inf - inf */
+    return a;
+}
 
 sf32 sf32_add(sf32 a, sf32 b)
 {
-    return sf_add_signed(a, b, 0);
+    unsigned int high_a, high_b, sign;
+    int exp_a, exp_b, shift;
+    unsigned long sig_a, sig_b, sig;
+
+    a = SF_LOW32(a);
+    b = SF_LOW32(b);
+    high_a = sf_high(a);
+    high_b = sf_high(b);
+    exp_a = sf_exp_of_high(high_a);
+    exp_b = sf_exp_of_high(high_b);
+    if (exp_a == 0xFF || exp_b == 0xFF)
+        return add_special(a, b);
+    sig_a = SF_LOW32(a << 8);
+    sig_b = SF_LOW32(b << 8);
+    if (exp_a != 0) {
+        sig_a |= SF_SIGN;
+    } else {
+        if (sig_a == 0) /* a is a zero: b, except that -0 + +0 is +0 */
+            return (sig_b == 0 && exp_b == 0 && ((high_a ^ high_b) & SF_HIGH_SIGN)) ? 0 : b;
+        exp_a = 1;
+    }
+    if (exp_b != 0) {
+        sig_b |= SF_SIGN;
+    } else {
+        if (sig_b == 0)
+            return a;
+        exp_b = 1;
+    }
+    /* Make a the operand of larger magnitude; its sign is the result's. */
+    if (exp_a < exp_b || (exp_a == exp_b && sig_a < sig_b)) {
+        sig = sig_a;
+        sig_a = sig_b;
+        sig_b = sig;
+        shift = exp_a;
+        exp_a = exp_b;
+        exp_b = shift;
+        sign = high_b & SF_HIGH_SIGN;
+    } else {
+        sign = high_a & SF_HIGH_SIGN;
+    }
+    if (exp_a != exp_b)
+        sig_b = sf_shift_right_jam(sig_b, exp_a - exp_b);
+
+    if (((high_a ^ high_b) & SF_HIGH_SIGN) == 0) {
+        sig = SF_LOW32(sig_a + sig_b);
+        if (sig < sig_a) { /* carry out of bit 31 */
+            sig = (sig >> 1) | (sig & 1) | SF_SIGN;
+            ++exp_a;
+        }
+    } else {
+        sig = sig_a - sig_b;
+        if (sig == 0)
+            return 0;
+        if (sf_top_byte(sig) < 0x80) {
+            sig = sf_normalize(sig, &shift);
+            exp_a -= shift; /* below 1 the result is subnormal; rounding shifts back */
+        }
+    }
+    return sf_round_pack(sign, exp_a, sig);
 }

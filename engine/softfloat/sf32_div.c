@@ -3,65 +3,80 @@
  * The 24-bit significands (subnormals normalized first) are divided by restoring
  * division, one quotient bit per step: with the dividend scaled so the quotient lies in
  * [1, 2), 26 steps give the 24 kept bits plus two more, and a nonzero remainder becomes
- * the sticky bit. Each step is a 32-bit compare, subtract and shift, so the cost is
- * about 26 times that of a 32-bit add on a 16-bit or 8-bit machine. */
+ * the sticky bit. Each step is a 32-bit compare, subtract and shift (the quotient bits
+ * collect in a byte), so a division costs roughly 26 times three 32-bit operations. */
 #include "internals.h"
+
+/* The 24-bit significand of a finite nonzero x with biased exponent *exp; a subnormal's
+ * is normalized and *exp set to its (zero or negative) exponent. */
+static unsigned long significand(sf32 x, int *exp)
+{
+    int shift;
+
+    if (*exp != 0)
+        return (x & SF_FRACTION) | SF_HIDDEN;
+    x = sf_normalize(SF_LOW32(x << 8), &shift);
+    *exp = 1 - shift;
+    return x >> 8;
+}
 
 sf32 sf32_div(sf32 a, sf32 b)
 {
-    int exp_a, exp_b, exp, step;
-    unsigned long sig_a, sig_b, quotient;
-    sf32 sign;
+    unsigned int high_a, high_b, sign;
+    int exp_a, exp_b, exp;
+    unsigned char step, bits;
+    unsigned long remainder, divisor, quotient;
 
     a = SF_LOW32(a);
     b = SF_LOW32(b);
-    sign = (a ^ b) & SF_SIGN;
-    exp_a = sf_exponent(a);
-    exp_b = sf_exponent(b);
-    sig_a = sf_fraction(a);
-    sig_b = sf_fraction(b);
-    if (exp_a == 0xFF) {
-        if (sig_a != 0 || sf_is_nan(b))
+    high_a = sf_high(a);
+    high_b = sf_high(b);
+    sign = (high_a ^ high_b) & SF_HIGH_SIGN;
+    exp_a = sf_exp_of_high(high_a);
+    exp_b = sf_exp_of_high(high_b);
+    if (exp_a == 0xFF || exp_b == 0xFF) {
+        if (sf_is_nan(a) || sf_is_nan(b))
             return sf_propagate_nan(a, b);
-        if (exp_b == 0xFF)
+        if (exp_b != 0xFF)
+            return ((unsigned long)sign << 16) | SF_INFINITY; /* inf / finite */
+        if (exp_a == 0xFF)
             return SF32_DEFAULT_NAN; /* inf / inf */
-        return sign | SF_INFINITY;
+        return (unsigned long)sign << 16; /* finite / inf */
     }
-    if (exp_b == 0xFF) {
-        if (sig_b != 0)
-            return sf_propagate_nan(a, b);
-        return sign; /* finite / inf */
+    if (exp_b == 0 && (b & SF_MAGNITUDE) == 0) {
+        if (exp_a == 0 && (a & SF_MAGNITUDE) == 0)
+            return SF32_DEFAULT_NAN; /* 0 / 0 */
+        return ((unsigned long)sign << 16) | SF_INFINITY;
     }
-    if (exp_b == 0) {
-        if (sig_b == 0) {
-            if (exp_a == 0 && sig_a == 0)
-                return SF32_DEFAULT_NAN; /* 0 / 0 */
-            return sign | SF_INFINITY;
-        }
-        exp_b = sf_normalize_subnormal(&sig_b);
-    }
-    if (exp_a == 0) {
-        if (sig_a == 0)
-            return sign;
-        exp_a = sf_normalize_subnormal(&sig_a);
-    }
-    sig_a |= SF_HIDDEN;
-    sig_b |= SF_HIDDEN;
+    if (exp_a == 0 && (a & SF_MAGNITUDE) == 0)
+        return (unsigned long)sign << 16;
+    remainder = significand(a, &exp_a);
+    divisor = significand(b, &exp_b);
 
     exp = exp_a - exp_b + 127;
-    if (sig_a < sig_b) {
-        sig_a <<= 1;
+    if (remainder < divisor) {
+        remainder <<= 1;
         --exp;
     }
-    /* sig_a / sig_b in [1, 2): quotient bits 25..0; the remainder stays below 2^25. */
+    /* remainder / divisor in [1, 2): 26 quotient bits, collected a byte at a time; the
+     * remainder stays below 2^25. */
     quotient = 0;
-    for (step = 0; step < 26; ++step) {
-        quotient <<= 1;
-        if (sig_a >= sig_b) {
-            sig_a -= sig_b;
-            quotient |= 1;
+    bits = 0;
+    for (step = 1; step <= 26; ++step) {
+        bits <<= 1;
+        if (remainder >= divisor) {
+            remainder -= divisor;
+            bits |= 1;
         }
-        sig_a <<= 1;
+        remainder <<= 1;
+        if ((step & 7) == 0) {
+            quotient = (quotient << 8) | bits;
+            bits = 0;
+        }
     }
-    return sf_round_pack(sign, exp, (quotient << 5) | (sig_a != 0));
+    /* 24 bits in quotient, the last 2 in bits. */
+    bits = (unsigned char)(bits << 6);
+    if (remainder != 0)
+        bits |= 1;
+    return sf_round_pack(sign, exp, (quotient << 8) | bits);
 }

@@ -10,7 +10,7 @@ sf32 sf32_floor(sf32 a)
     unsigned long fraction_mask;
 
     a = SF_LOW32(a);
-    exp = sf_exponent(a);
+    exp = sf_exp_of_high(sf_high(a));
     if (exp >= 150) /* already integral, infinite or NaN */
         return sf_is_nan(a) ? (a | SF_QUIET) : a;
     if (exp < 127) { /* |a| < 1 */

@@ -4,57 +4,64 @@
  * a 16-bit low part, and the 48-bit product is assembled from four partial products
  * (16x16, two 16x8, 8x8), each of which fits an unsigned long. Only the top 32 bits of
  * the product are kept, its low 16 bits reduced to a sticky bit; the product lies in
- * [2^46, 2^48), so at most one more right shift puts the leading one at bit 30. */
+ * [2^46, 2^48), so at most one more left shift puts the leading one at bit 31. */
 #include "internals.h"
+
+/* The 24-bit significand of a finite nonzero x with biased exponent *exp; a subnormal's
+ * is normalized and *exp set to its (zero or negative) exponent. */
+static unsigned long significand(sf32 x, int *exp)
+{
+    int shift;
+
+    if (*exp != 0)
+        return (x & SF_FRACTION) | SF_HIDDEN;
+    x = sf_normalize(SF_LOW32(x << 8), &shift);
+    *exp = 1 - shift;
+    return x >> 8;
+}
 
 sf32 sf32_mul(sf32 a, sf32 b)
 {
+    unsigned int high_a, high_b, sign, a_low, b_low;
+    unsigned char a_high, b_high;
     int exp_a, exp_b, exp;
-    unsigned long sig_a, sig_b, low, top;
-    unsigned int a_low, a_high, b_low, b_high;
-    sf32 sign;
+    unsigned long low, top;
 
     a = SF_LOW32(a);
     b = SF_LOW32(b);
-    sign = (a ^ b) & SF_SIGN;
-    exp_a = sf_exponent(a);
-    exp_b = sf_exponent(b);
-    sig_a = sf_fraction(a);
-    sig_b = sf_fraction(b);
+    high_a = sf_high(a);
+    high_b = sf_high(b);
+    sign = (high_a ^ high_b) & SF_HIGH_SIGN;
+    exp_a = sf_exp_of_high(high_a);
+    exp_b = sf_exp_of_high(high_b);
     if (exp_a == 0xFF || exp_b == 0xFF) {
         if (sf_is_nan(a) || sf_is_nan(b))
             return sf_propagate_nan(a, b);
-        if ((exp_a == 0 && sig_a == 0) || (exp_b == 0 && sig_b == 0))
+        if ((a & SF_MAGNITUDE) == 0 || (b & SF_MAGNITUDE) == 0)
             return SF32_DEFAULT_NAN; /* 0 * inf */
-        return sign | SF_INFINITY;
+        return ((unsigned long)sign << 16) | SF_INFINITY;
     }
-    if (exp_a == 0) {
-        if (sig_a == 0)
-            return sign;
-        exp_a = sf_normalize_subnormal(&sig_a);
+    if ((exp_a == 0 && (a & SF_MAGNITUDE) == 0) || (exp_b == 0 && (b & SF_MAGNITUDE) == 0))
+        return (unsigned long)sign << 16;
+    if (exp_a == 0 || exp_b == 0) {
+        a = significand(a, &exp_a);
+        b = significand(b, &exp_b);
     }
-    if (exp_b == 0) {
-        if (sig_b == 0)
-            return sign;
-        exp_b = sf_normalize_subnormal(&sig_b);
-    }
-    sig_a |= SF_HIDDEN;
-    sig_b |= SF_HIDDEN;
+    a_high = (unsigned char)((unsigned char)(a >> 16) | 0x80);
+    b_high = (unsigned char)((unsigned char)(b >> 16) | 0x80);
+    a_low = sf_low(a);
+    b_low = sf_low(b);
 
-    a_low = (unsigned int)(sig_a & 0xFFFF);
-    a_high = (unsigned int)(sig_a >> 16);
-    b_low = (unsigned int)(sig_b & 0xFFFF);
-    b_high = (unsigned int)(sig_b >> 16);
     low = sf_mul16x16(a_low, b_low);
     top = ((unsigned long)sf_mul8x8(a_high, b_high) << 16) + sf_mul16x8(b_low, a_high) +
           sf_mul16x8(a_low, b_high) + (low >> 16);
     /* top = product >> 16, in [2^30, 2^32). */
-    if (((unsigned int)low & 0xFFFFu) != 0)
-        top |= 1;
-    exp = exp_a + exp_b - 127;
-    if (top >= 0x80000000UL) {
-        top = (top >> 1) | (top & 1);
-        ++exp;
+    exp = exp_a + exp_b - 126;
+    if (sf_top_byte(top) < 0x80) {
+        top = SF_LOW32(top << 1);
+        --exp;
     }
+    if (sf_low(low) != 0)
+        top |= 1;
     return sf_round_pack(sign, exp, top);
 }

@@ -10,27 +10,29 @@
 
 sf32 sf32_sqrt(sf32 a)
 {
-    int exp_a, scaled_exp, step;
+    int exp_a, scaled_exp, shift;
+    unsigned char step;
     unsigned long sig, remainder, root, trial;
 
     a = SF_LOW32(a);
-    exp_a = sf_exponent(a);
-    sig = sf_fraction(a);
+    exp_a = sf_exp_of_high(sf_high(a));
     if (exp_a == 0xFF) {
-        if (sig != 0)
+        if (sf_is_nan(a))
             return a | SF_QUIET;
         if (a & SF_SIGN)
             return SF32_DEFAULT_NAN; /* sqrt(-inf) */
         return a;
     }
-    if (exp_a == 0) {
-        if (sig == 0)
-            return a; /* sqrt(+-0) = +-0 */
-        exp_a = sf_normalize_subnormal(&sig);
-    }
+    if ((a & SF_MAGNITUDE) == 0)
+        return a; /* sqrt(+-0) = +-0 */
     if (a & SF_SIGN)
         return SF32_DEFAULT_NAN;
-    sig |= SF_HIDDEN;
+    if (exp_a == 0) {
+        sig = sf_normalize(SF_LOW32(a << 8), &shift) >> 8;
+        exp_a = 1 - shift;
+    } else {
+        sig = (a & SF_FRACTION) | SF_HIDDEN;
+    }
 
     /* a = sig * 2^(exp_a - 150). Write it as (sig << 1 or 2) * 2^26 * 2^scaled_exp with
      * scaled_exp even; the radicand below is the 26-bit part, whose 52-bit extension
@@ -46,7 +48,7 @@ sf32 sf32_sqrt(sf32 a)
     root = 0;
     for (step = 0; step < 26; ++step) {
         /* Bring down the next two radicand bits (zeros once sig is used up). */
-        remainder = (remainder << 2) | (sig >> 24);
+        remainder = (remainder << 2) | (sf_top_byte(sig) & 3);
         sig = (sig << 2) & 0x3FFFFFFUL;
         trial = (root << 2) | 1;
         root <<= 1;
@@ -55,6 +57,9 @@ sf32 sf32_sqrt(sf32 a)
             root |= 1;
         }
     }
-    /* root * 2^(scaled_exp / 2) = (root << 5) * 2^(exp - 157). */
-    return sf_round_pack(0, scaled_exp / 2 + 152, (root << 5) | (remainder != 0));
+    /* root * 2^(scaled_exp / 2) = (root << 6) * 2^(exp - 158). */
+    root <<= 6;
+    if (remainder != 0)
+        root |= 1;
+    return sf_round_pack(0, scaled_exp / 2 + 152, root);
 }
