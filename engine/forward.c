@@ -42,7 +42,7 @@ void matmul(float *xout, const float *x, const float *w, int n, int d) {
 }
 
 /* Rotates q (all dim entries) and k (the first kv_dim) in pairs by position-dependent angles. */
-static void rope(const MathLibrary *math, float *q, float *k, int dim, int kv_dim, int head_size, int pos) {
+void rope(const MathLibrary *math, float *q, float *k, int dim, int kv_dim, int head_size, int pos) {
     for (int i = 0; i < dim; i += 2) {
         int head_dim = i % head_size;
         float freq = 1.0f / math->pow(10000.0f, head_dim / (float)head_size);
@@ -60,6 +60,28 @@ static void rope(const MathLibrary *math, float *q, float *k, int dim, int kv_di
     }
 }
 
+/* Attention of one query head over positions 0..pos: scores into att (pos + 1 entries),
+ * softmax, then the weighted sum of the values into xb (head_size entries). key_cache and
+ * value_cache point at the head's first entry at position 0; consecutive positions are
+ * kv_dim floats apart. */
+void attention_head(const MathLibrary *math, float *xb, float *att, const float *q, const float *key_cache,
+                    const float *value_cache, int kv_dim, int head_size, int pos) {
+    for (int t_ = 0; t_ <= pos; t_++) {
+        const float *k = key_cache + (size_t)t_ * kv_dim;
+        float score = 0.0f;
+        for (int i = 0; i < head_size; i++) score += q[i] * k[i];
+        score /= sqrtf(head_size);
+        att[t_] = score;
+    }
+    softmax(math, att, pos + 1);
+    memset(xb, 0, (size_t)head_size * sizeof(float));
+    for (int t_ = 0; t_ <= pos; t_++) {
+        const float *v = value_cache + (size_t)t_ * kv_dim;
+        float a = att[t_];
+        for (int i = 0; i < head_size; i++) xb[i] += a * v[i];
+    }
+}
+
 /* Grouped-query attention of every head over positions 0..pos; writes s->xb. */
 static void attention(Transformer *t, size_t loff, int pos) {
     const Config *p = &t->config;
@@ -68,28 +90,14 @@ static void attention(Transformer *t, size_t loff, int pos) {
     int kv_dim = head_size * p->n_kv_heads;
     int kv_mul = p->n_heads / p->n_kv_heads;
     for (int h = 0; h < p->n_heads; h++) {
-        const float *q = s->q + h * head_size;
-        float *att = s->att + (size_t)h * (size_t)p->seq_len;
-        for (int t_ = 0; t_ <= pos; t_++) {
-            const float *k = s->key_cache + loff + (size_t)t_ * kv_dim + (h / kv_mul) * head_size;
-            float score = 0.0f;
-            for (int i = 0; i < head_size; i++) score += q[i] * k[i];
-            score /= sqrtf(head_size);
-            att[t_] = score;
-        }
-        softmax(t->math, att, pos + 1);
-        float *xb = s->xb + h * head_size;
-        memset(xb, 0, (size_t)head_size * sizeof(float));
-        for (int t_ = 0; t_ <= pos; t_++) {
-            const float *v = s->value_cache + loff + (size_t)t_ * kv_dim + (h / kv_mul) * head_size;
-            float a = att[t_];
-            for (int i = 0; i < head_size; i++) xb[i] += a * v[i];
-        }
+        size_t kv_off = loff + (size_t)(h / kv_mul) * head_size;
+        attention_head(t->math, s->xb + h * head_size, s->att + (size_t)h * (size_t)p->seq_len, s->q + h * head_size,
+                       s->key_cache + kv_off, s->value_cache + kv_off, kv_dim, head_size, pos);
     }
 }
 
 /* SwiGLU: hb = silu(hb) * hb2, with silu(x) = x * (1 / (1 + exp(-x))). */
-static void swiglu(const MathLibrary *math, float *hb, const float *hb2, int hidden_dim) {
+void swiglu(const MathLibrary *math, float *hb, const float *hb2, int hidden_dim) {
     for (int i = 0; i < hidden_dim; i++) {
         float val = hb[i];
         val *= (1.0f / (1.0f + math->exp(-val)));
