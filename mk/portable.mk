@@ -1,0 +1,38 @@
+# The portable math mode (engine/portable/: expf, powf, sinf, cosf from binary32 operations
+# only, the same bits on every IEEE-754 platform) and its accuracy tests against MPFR.
+#
+#   make test-portable-math    cmocka: tables, special values, 10^6 inputs per function
+#                              against MPFR; fails if any error exceeds 1 ULP
+#   make test-math-accuracy    the full measurement, 10^7 inputs per function
+#                              (docs/portable-math.md has the figures)
+
+PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
+               engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
+               engine/portable/p_sinf.c engine/portable/p_cosf.c
+PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
+PORTABLE_DIR = $(BUILD)/portable
+MPFR_LIBS   ?= -lmpfr -lgmp
+
+ENGINE_SRC += $(PORTABLE_SRC)
+ENGINE_HDR += $(PORTABLE_HDR)
+# The run rule's prerequisites were expanded before this file was read: add ours.
+run: $(PORTABLE_SRC) $(PORTABLE_HDR)
+
+$(PORTABLE_DIR)/test_portable_math: tests/test_portable_math.c tests/math_accuracy.c engine/mathlib.c \
+                                    engine/mathlib.h $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_portable_math.c engine/mathlib.c \
+	    $(PORTABLE_SRC) -lcmocka $(MPFR_LIBS) $(LDLIBS)
+
+$(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/math_accuracy.c $(PORTABLE_SRC) $(MPFR_LIBS) $(LDLIBS)
+
+.PHONY: test-portable-math test-math-accuracy
+test-portable-math: $(PORTABLE_DIR)/test_portable_math
+	$(PORTABLE_DIR)/test_portable_math
+
+test-math-accuracy: $(PORTABLE_DIR)/math_accuracy
+	$(PORTABLE_DIR)/math_accuracy
+
+TEST_TARGETS += test-portable-math
