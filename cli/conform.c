@@ -1,0 +1,374 @@
+/* conform: compares and inspects L2T traces (docs/conform.md, docs/trace-format.md).
+ *
+ *   conform diff EXPECTED ACTUAL [--level bits|ulp N|abs X|tokens|text] [--json]
+ *                [--petscii|--ascii] [--allow-truncated]
+ *   conform show TRACE
+ *
+ * Exit status: 0 equal (diff) or shown (show), 1 different, 2 an input cannot be read or
+ * parsed, or bad usage. */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../trace/trace_reader.h"
+#include "conform_diff.h"
+#include "conform_report.h"
+#include "conform_str.h"
+#include "conform_text.h"
+
+static const char USAGE[] =
+    "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"
+    "       conform show TRACE\n"
+    "       conform [diff|show] --help\n";
+
+static const char HELP[] =
+    "conform: compares and inspects L2T traces of llama2.c runs (docs/conform.md).\n"
+    "\n"
+    "  conform diff EXPECTED ACTUAL ...   compare two runs; exit 0 equal, 1 different, 2 error\n"
+    "  conform show TRACE                 the scenario in readable form and the text it printed\n"
+    "\n"
+    "Traces may be captures: trace lines inside other output, CRLF line ends, serial noise.\n"
+    "A file or `-` (standard input) is read. `conform diff --help` tells more.\n";
+
+static const char HELP_DIFF[] =
+    "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"
+    "\n"
+    "Compares the run ACTUAL with the run EXPECTED and reports the verdict, the first divergent\n"
+    "step (tokens, the logit with the largest ULP distance, max and mean ULP distance, max absolute\n"
+    "error, KL divergence of the softmaxes, the first LAYER digest that differs) and a summary.\n"
+    "Headers must describe the same scenario (model, tokenizer, config, sampler, mode, prompt);\n"
+    "PLATFORM and MATH may differ and are reported as information.\n"
+    "\n"
+    "LEVEL (default bits):\n"
+    "  bits      everything identical: tokens, pieces, CRC and ARGMAX, the logits at the most\n"
+    "            detailed level both traces have (FULL, TOPK pairs), LAYER digests\n"
+    "  ulp N     same tokens, every logit within N ULPs (binary32 ordered-integer distance;\n"
+    "            -0 and +0 are 0 apart; a NaN is infinitely far); needs FULL or TOPK logits\n"
+    "  abs X     same tokens, every logit within absolute error X; needs FULL or TOPK logits\n"
+    "  tokens    the same TOKEN and NEXT at every step\n"
+    "  text      the same printed text (PIECE fields concatenated). Either side may be a plain\n"
+    "            capture of the program's output with no trace lines (CRLF becomes LF, one\n"
+    "            newline at the end is dropped)\n"
+    "\n"
+    "Options:\n"
+    "  --json             one JSON object on standard output instead of the report\n"
+    "  --petscii          read plain captures as C64 PETSCII (default: detect, see docs/conform.md)\n"
+    "  --ascii            read plain captures as ASCII/UTF-8\n"
+    "  --allow-truncated  exit 0 when a trace without END matches over the steps it has\n"
+    "\n"
+    "Exit status: 0 equal at LEVEL; 1 different, different scenario, or cut short; 2 an input\n"
+    "cannot be read or parsed, or bad usage.\n";
+
+static const char HELP_SHOW[] =
+    "usage: conform show TRACE\n"
+    "\n"
+    "Prints the scenario of a trace in readable form (model and tokenizer hash prefixes, config,\n"
+    "temperature and top-p as decimal and hex, seed, steps, mode, math, platform, levels), how many\n"
+    "steps it holds and whether it is complete, then the text the run printed (the PIECE fields\n"
+    "concatenated, prompt included; in chat mode with the USER lines). Exit 0, or 2 when the trace\n"
+    "cannot be read.\n";
+
+/* ---- files ---- */
+
+static int read_whole(const char *path, unsigned char **bytes, size_t *n) {
+    int use_stdin = strcmp(path, "-") == 0;
+    FILE *f = use_stdin ? stdin : fopen(path, "rb");
+    *bytes = NULL;
+    *n = 0;
+    if (f == NULL) return -1;
+    Str s = {0};
+    unsigned char chunk[1 << 16];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) str_bytes(&s, chunk, got);
+    int failed = ferror(f) || s.failed;
+    if (!use_stdin) fclose(f);
+    if (failed) {
+        str_free(&s);
+        return -1;
+    }
+    *bytes = (unsigned char *)s.s;
+    *n = s.len;
+    return 0;
+}
+
+/* ---- show ---- */
+
+/* The shortest decimal that reads back as the same binary32. */
+static void float_decimal(Str *s, uint32_t bits) {
+    double v = bits_value(bits);
+    if (isnan(v)) {
+        str_printf(s, "nan");
+        return;
+    }
+    for (int digits = 1; digits <= 9; digits++) {
+        char text[64];
+        snprintf(text, sizeof text, "%.*g", digits, v);
+        float back = strtof(text, NULL);
+        uint32_t back_bits;
+        memcpy(&back_bits, &back, sizeof back_bits);
+        if (back_bits == bits || digits == 9) {
+            str_printf(s, "%s", text);
+            return;
+        }
+    }
+}
+
+static void show_text_value(Str *s, int set, const TraceText *t) {
+    if (!set) {
+        str_printf(s, "(none)");
+        return;
+    }
+    str_bytes(s, "\"", 1);
+    str_escaped(s, t->bytes, t->len, 0);
+    str_bytes(s, "\"", 1);
+}
+
+static int cmd_show(int argc, char **argv, FILE *out, FILE *err) {
+    const char *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(HELP_SHOW, out);
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(err, "conform show: unknown option %s\n%s", argv[i], USAGE);
+            return 2;
+        }
+        if (path != NULL) {
+            fprintf(err, "conform show: one trace at a time (got %s and %s)\n%s", path, argv[i], USAGE);
+            return 2;
+        }
+        path = argv[i];
+    }
+    if (path == NULL) {
+        fprintf(err, "conform show: which trace?\n%s", USAGE);
+        return 2;
+    }
+    Trace *t;
+    TraceError e;
+    if (trace_read_file(path, &t, &e) != 0) {
+        fprintf(err, "conform: %s\n", trace_error_text(&e));
+        trace_error_clear(&e);
+        return 2;
+    }
+    const TraceHeaderInfo *h = &t->h;
+    Str s = {0};
+    str_printf(&s, "trace:     %s\n", t->name);
+    if (t->complete) str_printf(&s, "status:    complete (END at line %ld)\n", t->end_line);
+    else str_printf(&s, "status:    cut short: no END record\n");
+    for (int i = 0; i < t->n_notes; i++) str_printf(&s, "note:      %s\n", t->notes[i]);
+    str_printf(&s, "model:     sha256 %.16s... (%lld bytes)\n", h->model_sha256, h->model_bytes);
+    str_printf(&s, "tokenizer: sha256 %.16s... (%lld bytes)\n", h->tokenizer_sha256, h->tokenizer_bytes);
+    str_printf(&s,
+               "config:    dim %ld, hidden %ld, layers %ld, heads %ld, kv heads %ld, vocab %ld, seq_len %ld, "
+               "shared classifier %s\n",
+               h->dim, h->hidden_dim, h->n_layers, h->n_heads, h->n_kv_heads, h->vocab_size, h->seq_len,
+               h->shared_classifier ? "yes" : "no");
+    str_printf(&s, "sampler:   temperature ");
+    float_decimal(&s, h->temperature_bits);
+    str_printf(&s, " (%08lX), top-p ", (unsigned long)h->temperature_bits);
+    float_decimal(&s, h->topp_bits);
+    str_printf(&s, " (%08lX), seed %llu (%016llX), steps %ld\n", (unsigned long)h->topp_bits,
+               (unsigned long long)h->seed, (unsigned long long)h->seed, h->steps);
+    str_printf(&s, "run:       mode %s, math %s, logits %s", h->chat ? "chat" : "generate", h->math,
+               trace_level_name(h->level));
+    if (h->level == TRACE_READ_TOPK) str_printf(&s, " K=%ld", h->topk);
+    str_printf(&s, ", layers %s\n", h->layers ? "yes" : "no");
+    str_printf(&s, "platform:  ");
+    show_text_value(&s, 1, &h->platform);
+    str_printf(&s, "\nprompt:    ");
+    show_text_value(&s, h->prompt_set, &h->prompt);
+    str_printf(&s, "\nsystem:    ");
+    show_text_value(&s, h->system_set, &h->system_prompt);
+    long forced = 0;
+    for (long i = 0; i < t->n_steps; i++) forced += t->steps[i].source == 'P';
+    str_printf(&s, "\nsteps:     %ld", t->n_steps);
+    if (t->n_steps > 0)
+        str_printf(&s, " (POS 0 to %ld): %ld forced by the prompt, %ld sampled", t->n_steps - 1, forced,
+                   t->n_steps - forced);
+    str_printf(&s, "\ntext:\n");
+    long u = 0;
+    for (long i = 0; i < t->n_steps; i++) {
+        for (; u < t->n_users && t->users[u].pos <= i; u++) {
+            str_printf(&s, "%s[%s] ", s.len > 0 && s.s[s.len - 1] != '\n' ? "\n" : "", t->users[u].system ? "system" : "user");
+            str_escaped(&s, t->users[u].text.bytes, t->users[u].text.len, 0);
+            str_printf(&s, "\n");
+        }
+        str_escaped(&s, t->steps[i].piece.bytes, t->steps[i].piece.len, 1);
+    }
+    str_printf(&s, "\n");
+    int rc = 0;
+    if (s.failed) {
+        fprintf(err, "conform: out of memory\n");
+        rc = 2;
+    } else {
+        fwrite(s.s, 1, s.len, out);
+    }
+    str_free(&s);
+    trace_free(t);
+    return rc;
+}
+
+/* ---- diff ---- */
+
+static int parse_count(const char *text, unsigned long long *out) {
+    char *end;
+    if (text[0] < '0' || text[0] > '9') return -1;
+    errno = 0;
+    *out = strtoull(text, &end, 10);
+    return *end != '\0' || errno != 0 ? -1 : 0;
+}
+
+static int parse_tolerance(const char *text, double *out) {
+    char *end;
+    errno = 0;
+    *out = strtod(text, &end);
+    return end == text || *end != '\0' || errno != 0 || !(*out >= 0) || !isfinite(*out) ? -1 : 0;
+}
+
+/* Reads one side: a trace, or at text level a plain capture. 0, or 2 after printing. */
+static int read_side(Side *side, const char *path, const CmpOptions *o, int json, FILE *out, FILE *err) {
+    TraceError e;
+    side->name = path;
+    if (trace_read_file(path, &side->trace, &e) == 0) return 0;
+    if (e.code == TRACE_ERROR_NO_TRACE && o->level == CMP_TEXT) {
+        unsigned char *bytes;
+        size_t n;
+        trace_error_clear(&e);
+        if (read_whole(path, &bytes, &n) != 0) {
+            fprintf(err, "conform: %s: cannot read: %s\n", path, strerror(errno));
+            return 2;
+        }
+        int rc = run_text_of_capture(bytes, n, o->petscii, &side->text);
+        free(bytes);
+        if (rc != 0) {
+            fprintf(err, "conform: out of memory\n");
+            return 2;
+        }
+        return 0;
+    }
+    if (e.code == TRACE_ERROR_NO_TRACE) {
+        /* a plain capture outside text level: diff_run says why it cannot be compared */
+        trace_error_clear(&e);
+        return 0;
+    }
+    fprintf(err, "conform: %s\n", trace_error_text(&e));
+    if (json) {
+        Str s = {0};
+        str_printf(&s, "{\"verdict\":\"error\",\"exit_status\":2,\"error\":");
+        str_json_c(&s, trace_error_text(&e));
+        str_printf(&s, "}\n");
+        fputs(str_text(&s), out);
+        str_free(&s);
+    }
+    trace_error_clear(&e);
+    return 2;
+}
+
+static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
+    CmpOptions o = {CMP_BITS, 0, 0.0, 0, PETSCII_AUTO};
+    const char *paths[2] = {NULL, NULL};
+    int n_paths = 0, json = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(HELP_DIFF, out);
+            return 0;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--petscii") == 0) {
+            o.petscii = 1;
+        } else if (strcmp(a, "--ascii") == 0) {
+            o.petscii = 0;
+        } else if (strcmp(a, "--allow-truncated") == 0) {
+            o.allow_truncated = 1;
+        } else if (strcmp(a, "--level") == 0) {
+            const char *level = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(level, "bits") == 0) o.level = CMP_BITS;
+            else if (strcmp(level, "tokens") == 0) o.level = CMP_TOKENS;
+            else if (strcmp(level, "text") == 0) o.level = CMP_TEXT;
+            else if (strcmp(level, "ulp") == 0) {
+                unsigned long long n;
+                if (i + 1 >= argc || parse_count(argv[i + 1], &n) != 0) {
+                    fprintf(err, "conform diff: --level ulp takes a count of ULPs, e.g. --level ulp 4\n%s", USAGE);
+                    return 2;
+                }
+                o.level = CMP_ULP;
+                o.ulp = n;
+                i++;
+            } else if (strcmp(level, "abs") == 0) {
+                if (i + 1 >= argc || parse_tolerance(argv[i + 1], &o.abs_tol) != 0) {
+                    fprintf(err, "conform diff: --level abs takes a non-negative number, e.g. --level abs 1e-5\n%s",
+                            USAGE);
+                    return 2;
+                }
+                o.level = CMP_ABS;
+                i++;
+            } else {
+                fprintf(err, "conform diff: unknown level \"%s\" (bits, ulp N, abs X, tokens or text)\n%s", level,
+                        USAGE);
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(err, "conform diff: unknown option %s\n%s", a, USAGE);
+            return 2;
+        } else if (n_paths < 2) {
+            paths[n_paths++] = a;
+        } else {
+            fprintf(err, "conform diff: too many files: %s (EXPECTED and ACTUAL only)\n%s", a, USAGE);
+            return 2;
+        }
+    }
+    if (n_paths < 2) {
+        fprintf(err, "conform diff: needs EXPECTED and ACTUAL\n%s", USAGE);
+        return 2;
+    }
+    if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0) {
+        fprintf(err, "conform diff: only one of EXPECTED and ACTUAL can be standard input\n");
+        return 2;
+    }
+    Side e, a;
+    memset(&e, 0, sizeof e);
+    memset(&a, 0, sizeof a);
+    int rc = read_side(&e, paths[0], &o, json, out, err);
+    if (rc == 0) rc = read_side(&a, paths[1], &o, json, out, err);
+    if (rc == 0) {
+        DiffResult r;
+        diff_run(&e, &a, &o, &r);
+        if (json) report_json(out, &r, &e, &a);
+        else report_text(out, &r, &e, &a);
+        if (r.verdict == VERDICT_ERROR) fprintf(err, "conform: %s\n", r.error);
+        rc = r.exit_status;
+        diff_result_free(&r);
+    }
+    trace_free(e.trace);
+    trace_free(a.trace);
+    run_text_free(&e.text);
+    run_text_free(&a.text);
+    return rc;
+}
+
+int conform_main(int argc, char **argv, FILE *out, FILE *err) {
+    if (argc < 2) {
+        fputs(USAGE, err);
+        return 2;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
+        fputs(HELP, out);
+        fputs("\n", out);
+        fputs(USAGE, out);
+        return 0;
+    }
+    if (strcmp(command, "diff") == 0) return cmd_diff(argc - 2, argv + 2, out, err);
+    if (strcmp(command, "show") == 0) return cmd_show(argc - 2, argv + 2, out, err);
+    fprintf(err, "conform: unknown command \"%s\" (diff or show)\n%s", command, USAGE);
+    return 2;
+}
+
+#ifndef CONFORM_NO_MAIN
+int main(int argc, char **argv) { return conform_main(argc, argv, stdout, stderr); }
+#endif
