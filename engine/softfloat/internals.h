@@ -46,6 +46,14 @@
 #define sf_low_byte(x) ((unsigned char)((unsigned int)(x) & 0xFFu))
 #define sf_top_byte(x) ((unsigned char)((x) >> 24))
 
+/* Sets bit 31 of the unsigned long variable v. A 32-bit OR is a runtime call on cc65;
+ * there, little-endian like every 6502, the top byte is reached directly. */
+#ifdef __CC65__
+#define sf_set_bit31(v) (((unsigned char *)&(v))[3] |= 0x80)
+#else
+#define sf_set_bit31(v) ((v) |= SF_SIGN)
+#endif
+
 /* From the high half h of a binary32: the sign (0 or 0x8000) and biased exponent. */
 #define SF_HIGH_SIGN 0x8000u
 #define sf_exp_of_high(h) ((int)(((h) >> 7) & 0xFF))
@@ -76,6 +84,24 @@ unsigned long sf_normalize(unsigned long sig, int *shift);
  * and either sig >= 2^31 or exp <= 1 (a subnormal result). Handles overflow to infinity
  * and underflow to subnormals or zero. sign is 0 or SF_HIGH_SIGN. */
 sf32 sf_round_pack(unsigned int sign, int exp, unsigned long sig);
+
+/* sf_round_pack written out where it matters for speed: when exp is 1..254 the result
+ * is normal or (with a carry from rounding) infinite, and the rounding is done here,
+ * saving a call; other exponents go to sf_round_pack. Assigns result; modifies sig. */
+#define SF_ROUND_PACK(result, sign, exp, sig)                                             \
+    do {                                                                                  \
+        unsigned char sf_round_bits;                                                      \
+        if ((exp) <= 0 || (exp) >= 0xFF) {                                                \
+            (result) = sf_round_pack((sign), (exp), (sig));                               \
+        } else {                                                                          \
+            sf_round_bits = sf_low_byte(sig);                                             \
+            (sig) >>= 8;                                                                  \
+            if (sf_round_bits > 0x80 || (sf_round_bits == 0x80 && (sf_low_byte(sig) & 1))) \
+                ++(sig);                                                                  \
+            (result) = ((unsigned long)((sign) | ((unsigned int)((exp) - 1) << 7)) << 16) + \
+                       (sig);                                                             \
+        }                                                                                 \
+    } while (0)
 
 /* The result of a binary operation with a NaN operand: the first NaN, quieted. */
 sf32 sf_propagate_nan(sf32 a, sf32 b);

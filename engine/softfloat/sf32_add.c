@@ -25,7 +25,9 @@ sf32 sf32_add(sf32 a, sf32 b)
 {
     unsigned int high_a, high_b, sign;
     int exp_a, exp_b, shift;
+    unsigned char sticky;
     unsigned long sig_a, sig_b, sig;
+    sf32 result;
 
     a = SF_LOW32(a);
     b = SF_LOW32(b);
@@ -38,14 +40,14 @@ sf32 sf32_add(sf32 a, sf32 b)
     sig_a = SF_LOW32(a << 8);
     sig_b = SF_LOW32(b << 8);
     if (exp_a != 0) {
-        sig_a |= SF_SIGN;
+        sf_set_bit31(sig_a);
     } else {
         if (sig_a == 0) /* a is a zero: b, except that -0 + +0 is +0 */
             return (sig_b == 0 && exp_b == 0 && ((high_a ^ high_b) & SF_HIGH_SIGN)) ? 0 : b;
         exp_a = 1;
     }
     if (exp_b != 0) {
-        sig_b |= SF_SIGN;
+        sf_set_bit31(sig_b);
     } else {
         if (sig_b == 0)
             return a;
@@ -63,13 +65,31 @@ sf32 sf32_add(sf32 a, sf32 b)
     } else {
         sign = high_a & SF_HIGH_SIGN;
     }
-    if (exp_a != exp_b)
-        sig_b = sf_shift_right_jam(sig_b, exp_a - exp_b);
+    /* Align b: shift right by the exponent difference, whole bytes first. Its low byte
+     * starts as zeros, so only from the second byte on can one bits be lost. */
+    shift = exp_a - exp_b;
+    if (shift >= 32) {
+        sig_b = 1; /* nonzero, far below: only its stickiness counts */
+    } else if (shift != 0) {
+        sticky = 0;
+        while (shift >= 8) {
+            sticky |= sf_low_byte(sig_b);
+            sig_b >>= 8;
+            shift -= 8;
+        }
+        if (shift != 0) {
+            sticky |= sf_low_byte(sig_b) & (unsigned char)((1u << shift) - 1);
+            sig_b >>= shift;
+        }
+        if (sticky != 0)
+            sig_b |= 1;
+    }
 
     if (((high_a ^ high_b) & SF_HIGH_SIGN) == 0) {
         sig = SF_LOW32(sig_a + sig_b);
         if (sig < sig_a) { /* carry out of bit 31 */
-            sig = (sig >> 1) | (sig & 1) | SF_SIGN;
+            sig = (sig >> 1) | (sf_low_byte(sig) & 1);
+            sf_set_bit31(sig);
             ++exp_a;
         }
     } else {
@@ -81,5 +101,6 @@ sf32 sf32_add(sf32 a, sf32 b)
             exp_a -= shift; /* below 1 the result is subnormal; rounding shifts back */
         }
     }
-    return sf_round_pack(sign, exp_a, sig);
+    SF_ROUND_PACK(result, sign, exp_a, sig);
+    return result;
 }

@@ -26,6 +26,7 @@ sf32 sf32_mul(sf32 a, sf32 b)
     unsigned char a_high, b_high;
     int exp_a, exp_b, exp;
     unsigned long low, top;
+    sf32 result;
 
     a = SF_LOW32(a);
     b = SF_LOW32(b);
@@ -63,5 +64,6 @@ sf32 sf32_mul(sf32 a, sf32 b)
     }
     if (sf_low(low) != 0)
         top |= 1;
-    return sf_round_pack(sign, exp, top);
+    SF_ROUND_PACK(result, sign, exp, top);
+    return result;
 }
