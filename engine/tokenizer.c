@@ -153,6 +153,126 @@ int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *er
 
 size_t tokenizer_max_tokens(size_t text_len) { return text_len + 3; /* BOS, dummy prefix, EOS */ }
 
+/* A mergeable pair of neighbours in the linked list of tokens: left node, right node, the
+ * versions both had when the pair was seen, and what they merge into. */
+typedef struct {
+    float score;
+    int left, right;
+    unsigned left_version, right_version;
+    int id;
+} MergeCandidate;
+
+/* Heap order: the better score first; on equal scores the leftmost pair. Nodes keep their
+ * order in the list, so the left node's index orders pairs as the original's scan does. */
+static int candidate_before(const MergeCandidate *a, const MergeCandidate *b) {
+    if (a->score > b->score) return 1;
+    if (a->score < b->score) return 0;
+    return a->left < b->left;
+}
+
+typedef struct {
+    MergeCandidate *items;
+    size_t count;
+} MergeHeap;
+
+static void heap_push(MergeHeap *h, MergeCandidate c) {
+    size_t i = h->count++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!candidate_before(&c, &h->items[parent])) break;
+        h->items[i] = h->items[parent];
+        i = parent;
+    }
+    h->items[i] = c;
+}
+
+static MergeCandidate heap_pop(MergeHeap *h) {
+    MergeCandidate top = h->items[0];
+    MergeCandidate last = h->items[--h->count];
+    size_t i = 0;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= h->count) break;
+        if (child + 1 < h->count && candidate_before(&h->items[child + 1], &h->items[child])) child++;
+        if (!candidate_before(&h->items[child], &last)) break;
+        h->items[i] = h->items[child];
+        i = child;
+    }
+    if (h->count > 0) h->items[i] = last;
+    return top;
+}
+
+typedef struct {
+    int *token, *next, *prev;
+    unsigned *version; /* changes whenever the node's token changes or the node goes away */
+    MergeHeap heap;
+} MergeState;
+
+/* Pushes the pair (left, right) if their concatenation is a token the original would merge. */
+static void consider_pair(const Tokenizer *t, MergeState *m, int left, int right) {
+    char *pair = t->merge_buffer;
+    const char *a = t->vocab[m->token[left]];
+    size_t a_len = strlen(a);
+    memcpy(pair, a, a_len);
+    strcpy(pair + a_len, t->vocab[m->token[right]]);
+    int id = str_lookup(pair, t->sorted_vocab, t->vocab_size);
+    const float floor_score = -1e10f; /* the original's initial best_score */
+    if (id == -1 || !(t->vocab_scores[id] > floor_score)) return;
+    MergeCandidate c = {t->vocab_scores[id], left, right, m->version[left], m->version[right], id};
+    heap_push(&m->heap, c);
+}
+
+static int merge_pairs(const Tokenizer *t, int *tokens, int *n_tokens, ErrorText *err) {
+    int n = *n_tokens;
+    if (n < 2) return 0;
+    MergeState m;
+    m.token = malloc((size_t)n * sizeof *m.token);
+    m.next = malloc((size_t)n * sizeof *m.next);
+    m.prev = malloc((size_t)n * sizeof *m.prev);
+    m.version = malloc((size_t)n * sizeof *m.version);
+    /* n - 1 initial pairs, then at most two new ones per merge (n - 1 merges) */
+    m.heap.items = malloc((size_t)n * 3 * sizeof *m.heap.items);
+    m.heap.count = 0;
+    int rc = 0;
+    if (!m.token || !m.next || !m.prev || !m.version || !m.heap.items) {
+        rc = error_set(err, "out of memory merging %d tokens", n);
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        m.token[i] = tokens[i];
+        m.next[i] = i + 1 < n ? i + 1 : -1;
+        m.prev[i] = i - 1;
+        m.version[i] = 0;
+    }
+    for (int i = 0; i + 1 < n; i++) consider_pair(t, &m, i, i + 1);
+    while (m.heap.count > 0) {
+        MergeCandidate c = heap_pop(&m.heap);
+        /* stale: one of the nodes changed or went away since the pair was pushed */
+        if (m.version[c.left] != c.left_version || m.version[c.right] != c.right_version ||
+            m.next[c.left] != c.right)
+            continue;
+        int after = m.next[c.right];
+        m.token[c.left] = c.id;
+        m.version[c.left]++;
+        m.version[c.right]++;
+        m.next[c.left] = after;
+        if (after != -1) m.prev[after] = c.left;
+        if (m.prev[c.left] != -1) consider_pair(t, &m, m.prev[c.left], c.left);
+        if (after != -1) consider_pair(t, &m, c.left, after);
+    }
+    /* node 0 is never the right side of a pair, so the list starts there */
+    int count = 0;
+    for (int i = 0; i != -1; i = m.next[i]) tokens[count++] = m.token[i];
+    *n_tokens = count;
+done:
+    free(m.token);
+    free(m.next);
+    free(m.prev);
+    free(m.version);
+    free(m.heap.items);
+    return rc;
+}
+
 int encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, int *n_tokens, ErrorText *err) {
     char utf8[5]; /* one UTF-8 character, at most 4 bytes */
     size_t str_len = 0;
@@ -188,28 +308,10 @@ int encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, 
         str_len = 0;
     }
 
-    /* merge the best consecutive pair each iteration, by vocab_scores */
-    for (;;) {
-        float best_score = -1e10;
-        int best_id = -1;
-        int best_idx = -1;
-        for (int i = 0; i < *n_tokens - 1; i++) {
-            char *pair = t->merge_buffer;
-            size_t a = strlen(t->vocab[tokens[i]]);
-            memcpy(pair, t->vocab[tokens[i]], a);
-            strcpy(pair + a, t->vocab[tokens[i + 1]]);
-            int id = str_lookup(pair, t->sorted_vocab, t->vocab_size);
-            if (id != -1 && t->vocab_scores[id] > best_score) {
-                best_score = t->vocab_scores[id];
-                best_id = id;
-                best_idx = i;
-            }
-        }
-        if (best_idx == -1) break;
-        tokens[best_idx] = best_id;
-        for (int i = best_idx + 1; i < *n_tokens - 1; i++) tokens[i] = tokens[i + 1];
-        (*n_tokens)--;
-    }
+    /* The original merges, until none is left, the pair with the best score (the leftmost
+     * one on equal scores; only scores above -1e10), rescanning all pairs each time: quadratic
+     * in the prompt length. merge_pairs reaches the same result with a heap. */
+    if (merge_pairs(t, tokens, n_tokens, err) != 0) return -1;
     if (eos) tokens[(*n_tokens)++] = TOKEN_EOS;
     return 0;
 }

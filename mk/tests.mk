@@ -24,11 +24,20 @@ $(TEST_DIR)/test_tokenizer $(TEST_DIR)/test_sampler: $(TEST_DIR)/%: $(TEST_DIR)/
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(filter %.o,$^) $(ENGINE_SRC) $(CMOCKA_LIBS) $(LDLIBS)
 
 .PHONY: test-runner test-runner-acceptance test-tokenizer test-sampler test-malformed
-test-runner: test-runner-acceptance
+test-runner: test-runner-acceptance test-tokenizer
 
 test-runner-acceptance: $(TEST_DIR)/test_acceptance run
 	$(TEST_DIR)/test_acceptance ./run $(ACCEPTANCE) $(MODELS)
 
+test-tokenizer: $(TEST_DIR)/test_tokenizer
+	$(TEST_DIR)/test_tokenizer $(MODELS)
+
+test-sampler: $(TEST_DIR)/test_sampler
+	$(TEST_DIR)/test_sampler
+
+test-malformed: $(TEST_DIR)/test_malformed run
+	$(TEST_DIR)/test_malformed ./run $(MODELS)
+
 # The cmocka acceptance test is the gate for the recorded cases; scripts/acceptance.sh
 # (make test-acceptance) stays available as a manual tool.
-TEST_TARGETS := $(filter-out test-acceptance,$(TEST_TARGETS)) test-runner-acceptance
+TEST_TARGETS := $(filter-out test-acceptance,$(TEST_TARGETS)) test-runner-acceptance test-tokenizer
