@@ -6,38 +6,40 @@
 # Test sources compile with -Werror; the engine sources they unit-test are linked directly
 # (ENGINE_SRC, compiled as for ./run). The runner tests run ./run.
 
-CMOCKA_LIBS ?= -lcmocka
-TEST_DIR     = $(BUILD)/tests
-TEST_CFLAGS  = $(CFLAGS) $(REFFLAGS) -Werror
-TEST_UTIL    = $(TEST_DIR)/testutil.o
+CMOCKA_LIBS     ?= -lcmocka
+RUNNER_TEST_DIR  = $(BUILD)/tests
+RUNNER_TESTS     = test_acceptance test_malformed test_tokenizer test_sampler
+RUNNER_TEST_OBJS = $(patsubst %,$(RUNNER_TEST_DIR)/%.o,$(RUNNER_TESTS) testutil)
 
-$(TEST_DIR)/%.o: tests/%.c tests/testutil.h $(ENGINE_HDR) mk/tests.mk
+$(RUNNER_TEST_OBJS): $(RUNNER_TEST_DIR)/%.o: tests/%.c tests/testutil.h $(ENGINE_HDR) mk/tests.mk
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -c -o $@ $<
 
 # Tests of ./run as a program: testutil only.
-$(TEST_DIR)/test_acceptance $(TEST_DIR)/test_malformed: $(TEST_DIR)/%: $(TEST_DIR)/%.o $(TEST_UTIL)
+$(RUNNER_TEST_DIR)/test_acceptance $(RUNNER_TEST_DIR)/test_malformed: %: %.o $(RUNNER_TEST_DIR)/testutil.o
 	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
 
 # Unit tests of the engine: its sources linked in.
-$(TEST_DIR)/test_tokenizer $(TEST_DIR)/test_sampler: $(TEST_DIR)/%: $(TEST_DIR)/%.o $(TEST_UTIL) $(ENGINE_SRC) $(ENGINE_HDR)
+$(RUNNER_TEST_DIR)/test_tokenizer $(RUNNER_TEST_DIR)/test_sampler: %: %.o $(RUNNER_TEST_DIR)/testutil.o \
+                                                                  $(ENGINE_SRC) $(ENGINE_HDR)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(filter %.o,$^) $(ENGINE_SRC) $(CMOCKA_LIBS) $(LDLIBS)
 
 .PHONY: test-runner test-runner-acceptance test-tokenizer test-sampler test-malformed
-test-runner: test-runner-acceptance test-tokenizer
+test-runner: test-runner-acceptance test-tokenizer test-sampler
 
-test-runner-acceptance: $(TEST_DIR)/test_acceptance run
-	$(TEST_DIR)/test_acceptance ./run $(ACCEPTANCE) $(MODELS)
+test-runner-acceptance: $(RUNNER_TEST_DIR)/test_acceptance run
+	$(RUNNER_TEST_DIR)/test_acceptance ./run $(ACCEPTANCE) $(MODELS)
 
-test-tokenizer: $(TEST_DIR)/test_tokenizer
-	$(TEST_DIR)/test_tokenizer $(MODELS)
+test-tokenizer: $(RUNNER_TEST_DIR)/test_tokenizer
+	$(RUNNER_TEST_DIR)/test_tokenizer $(MODELS)
 
-test-sampler: $(TEST_DIR)/test_sampler
-	$(TEST_DIR)/test_sampler
+test-sampler: $(RUNNER_TEST_DIR)/test_sampler
+	$(RUNNER_TEST_DIR)/test_sampler
 
-test-malformed: $(TEST_DIR)/test_malformed run
-	$(TEST_DIR)/test_malformed ./run $(MODELS)
+test-malformed: $(RUNNER_TEST_DIR)/test_malformed run
+	$(RUNNER_TEST_DIR)/test_malformed ./run $(MODELS)
 
 # The cmocka acceptance test is the gate for the recorded cases; scripts/acceptance.sh
 # (make test-acceptance) stays available as a manual tool.
-TEST_TARGETS := $(filter-out test-acceptance,$(TEST_TARGETS)) test-runner-acceptance test-tokenizer
+TEST_TARGETS := $(filter-out test-acceptance,$(TEST_TARGETS)) test-runner-acceptance test-tokenizer \
+                test-sampler
