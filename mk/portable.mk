@@ -1,10 +1,11 @@
 # The portable math mode (engine/portable/: expf, powf, sinf, cosf from binary32 operations
-# only, the same bits on every IEEE-754 platform) and its accuracy tests against MPFR.
+# only, the same bits on every IEEE-754 platform) with its accuracy tests against MPFR, and
+# the integer-only number parser engine/parse_float.c (docs/portable-math.md).
 #
 #   make test-portable-math    cmocka: tables, special values, 10^6 inputs per function
 #                              against MPFR; fails if any error exceeds 1 ULP
 #   make test-math-accuracy    the full measurement, 10^7 inputs per function
-#                              (docs/portable-math.md has the figures)
+#   make test-parse-float      cmocka: parse_float against (float)strtod, > 10^6 strings
 
 PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
                engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
@@ -13,10 +14,10 @@ PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
 PORTABLE_DIR = $(BUILD)/portable
 MPFR_LIBS   ?= -lmpfr -lgmp
 
-ENGINE_SRC += $(PORTABLE_SRC)
+ENGINE_SRC += $(PORTABLE_SRC) engine/parse_float.c
 ENGINE_HDR += $(PORTABLE_HDR)
 # The run rule's prerequisites were expanded before this file was read: add ours.
-run: $(PORTABLE_SRC) $(PORTABLE_HDR)
+run: $(PORTABLE_SRC) $(PORTABLE_HDR) engine/parse_float.c engine/parse_float.h
 
 $(PORTABLE_DIR)/test_portable_math: tests/test_portable_math.c tests/math_accuracy.c engine/mathlib.c \
                                     engine/mathlib.h $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
@@ -28,11 +29,19 @@ $(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/math_accuracy.c $(PORTABLE_SRC) $(MPFR_LIBS) $(LDLIBS)
 
-.PHONY: test-portable-math test-math-accuracy
+$(PORTABLE_DIR)/test_parse_float: tests/test_parse_float.c engine/parse_float.c engine/parse_float.h \
+                                  engine/f32.h mk/portable.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_parse_float.c engine/parse_float.c -lcmocka $(LDLIBS)
+
+.PHONY: test-portable-math test-math-accuracy test-parse-float
 test-portable-math: $(PORTABLE_DIR)/test_portable_math
 	$(PORTABLE_DIR)/test_portable_math
 
 test-math-accuracy: $(PORTABLE_DIR)/math_accuracy
 	$(PORTABLE_DIR)/math_accuracy
 
-TEST_TARGETS += test-portable-math
+test-parse-float: $(PORTABLE_DIR)/test_parse_float
+	$(PORTABLE_DIR)/test_parse_float
+
+TEST_TARGETS += test-portable-math test-parse-float
