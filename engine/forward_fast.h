@@ -1,0 +1,49 @@
+/* The fast forward pass: logits bit-identical to forward() (engine/forward.c), faster.
+ *
+ * Every matmul row is still summed j = 0..n-1 in float, one rounding per multiply and per
+ * add, exactly as the reference does; the speed comes from doing many rows at once (SIMD
+ * across rows, on a row-interleaved copy of the weights made at start-up) and from
+ * splitting rows over threads. All other kernels are the reference ones (engine/kernels.h).
+ * The result does not depend on the SIMD width or the thread count. docs/fast-path.md has
+ * the design. */
+#ifndef ENGINE_FORWARD_FAST_H
+#define ENGINE_FORWARD_FAST_H
+
+#include "errors.h"
+#include "transformer.h"
+
+/* Instruction sets for the matmul kernel. FAST_SIMD_AUTO picks the widest one available. */
+typedef enum {
+    FAST_SIMD_AUTO = 0,
+    FAST_SIMD_VEC4,   /* 4 rows per vector: SSE2 on x86-64, the baseline everywhere */
+    FAST_SIMD_AVX2,   /* 8 rows per vector (AVX2 without FMA), x86-64 only */
+    FAST_SIMD_AVX512, /* 16 rows per vector (AVX-512F without FMA), x86-64 only */
+    FAST_SIMD_COUNT
+} FastSimd;
+
+typedef struct FastForward FastForward;
+
+/* Name of an instruction set ("auto", "vec4", "avx2", "avx512"); NULL when out of range. */
+const char *fast_simd_name(FastSimd simd);
+/* 1 when this build has the kernel and this CPU can run it. */
+int fast_simd_available(FastSimd simd);
+
+/* Prepares the fast path for a loaded transformer t (weights and run state), which must
+ * outlive it. threads: how many threads compute (the caller's thread included); 0 means one
+ * per online processor. Checks the selected kernel against the reference matmul before use.
+ * Returns 0, or -1 with a message in err. */
+int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err);
+
+/* One step, like forward(t, token, pos): updates t's KV cache and returns t's logits. */
+float *forward_fast(FastForward *f, int token, int pos);
+
+int fast_forward_threads(const FastForward *f);
+/* Small matmuls and short attention run on the calling thread only, as waking the others
+ * would cost more than it saves. on = 1 splits every task anyway (for tests: the results
+ * are the same either way). */
+void fast_forward_always_split(FastForward *f, int on);
+FastSimd fast_forward_simd(const FastForward *f);
+
+void fast_forward_free(FastForward *f);
+
+#endif

@@ -1,0 +1,63 @@
+# The fast forward pass (engine/forward_fast.c): SIMD across matmul rows and threads, logits
+# bit-identical to the reference. Design and numbers: docs/fast-path.md.
+#
+#   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
+#   make bench           tok/s of both paths; writes $(BENCH_MD)
+#   make synth-models    the random-weight checkpoints in $(BUILD) (never committed)
+#
+# FAST_SIMD=generic builds only the baseline 4-lane kernel (no AVX2/AVX-512 variants, no
+# run-time CPU detection); the default also builds those and picks the widest the CPU has.
+
+ENGINE_SRC += engine/forward_fast.c
+LDLIBS += -lpthread
+
+FAST_SIMD ?= auto
+ifeq ($(FAST_SIMD),generic)
+REFFLAGS += -DFAST_GENERIC_ONLY
+endif
+
+# --- synthetic models -------------------------------------------------------------------
+SYNTHGEN = $(BUILD)/synthgen
+SYNTH_MODELS = $(BUILD)/synth260K.bin $(BUILD)/synth15M.bin $(BUILD)/synth42M.bin $(BUILD)/synth110M.bin
+
+ALL_TARGETS += $(SYNTHGEN)
+
+$(SYNTHGEN): cli/synthgen.c | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c $(LDLIBS)
+
+$(BUILD)/synth%.bin: $(SYNTHGEN)
+	$(SYNTHGEN) $* $@
+
+# sizes that are not whole 16-row blocks, multi-query attention, unshared classifier
+$(BUILD)/synthodd.bin: $(SYNTHGEN)
+	$(SYNTHGEN) 40,100,2,5,1,300,32 $@ --unshared
+
+.PHONY: synth-models test-fastpath bench
+synth-models: $(SYNTH_MODELS)
+
+# --- bit-identity test ------------------------------------------------------------------
+TEST_FASTPATH = $(BUILD)/test_fastpath
+
+$(TEST_FASTPATH): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
+
+# Also checks that no fused multiply-add made it into the binary.
+test-fastpath: $(TEST_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin
+	@if command -v objdump >/dev/null && objdump -d $(TEST_FASTPATH) | grep -E -q 'vfn?m(add|sub)[0-9]'; then \
+	    echo "test-fastpath: fused multiply-add instructions in $(TEST_FASTPATH)"; exit 1; fi
+	$(TEST_FASTPATH) $(MODELS) $(BUILD)
+TEST_TARGETS += test-fastpath
+
+# --- benchmark --------------------------------------------------------------------------
+BENCH_CFLAGS ?= -O3
+BENCH_STEPS ?= 200
+BENCH_MD ?= $(BUILD)/bench.md
+BENCH_FASTPATH = $(BUILD)/bench_fastpath
+
+$(BENCH_FASTPATH): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(BENCH_CFLAGS) $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
+
+bench: $(BENCH_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synth42M.bin
+	$(BENCH_FASTPATH) --bench --steps $(BENCH_STEPS) --markdown $(BENCH_MD) \
+	    stories260K=$(MODELS)/stories260K.bin 15M=$(BUILD)/synth15M.bin 42M=$(BUILD)/synth42M.bin
+	@echo "bench: table written to $(BENCH_MD)"
