@@ -266,8 +266,11 @@ static void stats_add(LogitStats *st, const CmpOptions *o, long index, uint32_t 
     st->compared++;
     if (e != a) st->unequal++;
     if (beyond_tolerance(o, e, a, u)) st->beyond++;
-    /* the largest distance, at the lowest index among equals */
-    if (st->max_ulp_index < 0 || u > st->max_ulp || (u == st->max_ulp && index < st->max_ulp_index)) {
+    /* the largest distance, a bit difference before none (-0 and +0 are 0 apart), then the
+     * lowest index */
+    int unequal = e != a, best_unequal = st->max_ulp_expected != st->max_ulp_actual;
+    if (st->max_ulp_index < 0 || u > st->max_ulp || (u == st->max_ulp && unequal > best_unequal) ||
+        (u == st->max_ulp && unequal == best_unequal && index < st->max_ulp_index)) {
         st->max_ulp = u;
         st->max_ulp_index = index;
         st->max_ulp_expected = e;
@@ -280,7 +283,9 @@ static void stats_add(LogitStats *st, const CmpOptions *o, long index, uint32_t 
     else if (is_nan(e) || is_nan(a)) d = NAN;
     else d = fabs(bits_value(e) - bits_value(a));
     if (st->max_abs_index < 0 || (!isnan(st->max_abs) && (isnan(d) || d > st->max_abs)) ||
-        (d == st->max_abs && index < st->max_abs_index)) {
+        (d == st->max_abs && unequal && !st->max_abs_unequal) ||
+        (d == st->max_abs && unequal == st->max_abs_unequal && index < st->max_abs_index)) {
+        st->max_abs_unequal = unequal;
         st->max_abs = d;
         st->max_abs_index = index;
     }

@@ -51,6 +51,7 @@ typedef struct {
     int mean_infinite;
     double max_abs;     /* NaN when a NaN differs */
     long max_abs_index;
+    int max_abs_unequal; /* the logit at max_abs_index differs in its bits */
     int kl_status;      /* KL_... */
     double kl;          /* KL(expected || actual) in nats, softmax in double */
     int topk_lists_differ; /* TOPK: the pairs present are not identical */

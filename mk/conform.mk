@@ -1,0 +1,38 @@
+# conform: the trace reader and the `conform` command (docs/conform.md), and their tests.
+#
+#   make conform       builds ./conform (also built by `make`: see `all` below)
+#   make test-trace    the trace reader's tests (tests/test_trace.c, cmocka)
+#   make test-conform  conform's tests (tests/test_conform.c, cmocka)
+
+CONFORM_SRC = cli/conform.c cli/conform_diff.c cli/conform_report.c cli/conform_text.c cli/conform_str.c \
+              trace/trace_reader.c trace/trace_writer.c
+CONFORM_HDR = cli/conform_diff.h cli/conform_report.h cli/conform_text.h cli/conform_str.h \
+              trace/trace_reader.h trace/trace_writer.h
+
+.PHONY: test-trace test-conform clean-conform
+ALL_TARGETS += conform
+clean: clean-conform
+
+conform: $(CONFORM_SRC) $(CONFORM_HDR)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(CONFORM_SRC) $(LDLIBS)
+
+CMOCKA_LIBS ?= -lcmocka
+
+$(BUILD)/test_trace: tests/test_trace.c trace/trace_reader.c trace/trace_writer.c trace/trace_reader.h trace/trace_writer.h | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_trace.c trace/trace_reader.c trace/trace_writer.c $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/test_conform: tests/test_conform.c $(CONFORM_SRC) $(CONFORM_HDR) | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -DCONFORM_NO_MAIN -o $@ tests/test_conform.c $(CONFORM_SRC) $(CMOCKA_LIBS) $(LDLIBS)
+
+test-trace: $(BUILD)/test_trace
+	$(BUILD)/test_trace
+
+# The tests run ./run on stories260K for a real trace, and write scratch files in $(BUILD).
+test-conform: $(BUILD)/test_conform run conform
+	@mkdir -p $(BUILD)/conform-scratch
+	CONFORM_SCRATCH=$(BUILD)/conform-scratch CONFORM_MODELS=$(MODELS) $(BUILD)/test_conform
+
+clean-conform:
+	rm -f conform
+
+TEST_TARGETS += test-trace test-conform
