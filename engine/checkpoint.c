@@ -83,8 +83,11 @@ int checkpoint_check_header(const unsigned char *bytes, size_t size, const char 
         if (fields[i] <= 0)
             return error_set(err, "%s: header field %s is %d; it must be positive", name, names[i], (int)fields[i]);
     }
-    if (p.vocab_size == 0 || p.vocab_size == INT32_MIN)
-        return error_set(err, "%s: header field vocab_size is %d; it must be nonzero", name, p.vocab_size);
+    if (p.vocab_size == 0)
+        return error_set(err, "%s: header field vocab_size is 0; it must be nonzero", name);
+    if (p.vocab_size == INT32_MIN) /* negative means an unshared classifier, but -INT32_MIN overflows */
+        return error_set(err, "%s: header field vocab_size is %d; its magnitude must fit in 31 bits",
+                         name, p.vocab_size);
     if (p.dim % p.n_heads != 0)
         return error_set(err, "%s: dim %d is not divisible by n_heads %d", name, p.dim, p.n_heads);
     if (p.n_kv_heads > p.n_heads || p.n_heads % p.n_kv_heads != 0)
