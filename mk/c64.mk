@@ -3,6 +3,9 @@
 #
 #   make test-u64       engine/u64.c (C89 64-bit arithmetic) against uint64_t
 
+# The sampler's generator keeps its 64-bit state in engine/u64.c's C89 arithmetic.
+ENGINE_SRC += engine/u64.c
+
 # --- host tests of the C89 building blocks ----------------------------------------------
 TEST_U64 = $(BUILD)/tests/test_u64
 
