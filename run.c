@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/forward_fast.h"
 #include "engine/fpcheck.h"
 #include "engine/sampler.h"
 #include "engine/tokenizer.h"
@@ -40,6 +41,8 @@ typedef struct {
     int trace_level, trace_topk; /* --logits: full|topk:K|digest */
     int trace_layers;          /* --layers: add per-layer digests */
     const char *platform;      /* --platform: id written in the trace */
+    int fast;                  /* --fast: engine/forward_fast.c, bit-identical logits */
+    int threads;               /* --threads: for --fast; 0 = one per processor */
 } Options;
 
 static void print_usage(FILE *to) {
@@ -62,6 +65,8 @@ static void print_usage(FILE *to) {
             "  --logits <level>   logits in the trace: digest (default), topk:K or full\n"
             "  --layers           add per-layer digests to the trace\n"
             "  --platform <id>    platform id written in the trace\n"
+            "  --fast             the fast forward pass: SIMD and threads, the same logits bit for bit\n"
+            "  --threads <n>      threads for --fast; default 0, one per processor\n"
             "  --help             this text\n"
             "Standard output is the same with or without these options.\n");
 }
@@ -85,6 +90,12 @@ static int parse_long_option(const char *name, const char *value, Options *o, Er
                              TRACE_TOPK_MAX);
     } else if (strcmp(name, "--platform") == 0) {
         o->platform = value;
+    } else if (strcmp(name, "--threads") == 0) {
+        char *end;
+        long n = strtol(value, &end, 10);
+        if (end == value || *end != '\0' || n < 0 || n > 1024)
+            return error_set(err, "--threads %s: expected a number from 0 (one per processor) to 1024", value);
+        o->threads = (int)n;
     } else {
         return 0;
     }
@@ -117,6 +128,8 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
     o->trace_topk = 0;
     o->trace_layers = 0;
     o->platform = trace_host_platform();
+    o->fast = 0;
+    o->threads = 0;
 
     if (argc < 2) return OPTIONS_BAD;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return OPTIONS_HELP;
@@ -124,6 +137,11 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
     for (int i = 2; i < argc; i += 2) {
         if (strcmp(argv[i], "--layers") == 0) {
             o->trace_layers = 1;
+            i--; /* takes no value */
+            continue;
+        }
+        if (strcmp(argv[i], "--fast") == 0) {
+            o->fast = 1;
             i--; /* takes no value */
             continue;
         }
@@ -196,9 +214,11 @@ static void abandon_trace_at_exit(void) {
     if (tracer != NULL) trace_recorder_abandon(tracer);
 }
 
+static FastForward *fast_path = NULL; /* --fast */
+
 static float *traced_forward(Transformer *transformer, int token, int pos) {
     if (tracer != NULL) trace_recorder_begin_step(tracer, pos);
-    float *logits = forward(transformer, token, pos);
+    float *logits = fast_path != NULL ? forward_fast(fast_path, token, pos) : forward(transformer, token, pos);
     if (tracer != NULL) trace_recorder_logits(tracer, logits);
     return logits;
 }
@@ -438,6 +458,8 @@ int main(int argc, char **argv) {
         return EXIT_FAILURE;
     }
 
+    if (o.fast && fast_forward_init(&fast_path, &transformer, o.threads, FAST_SIMD_AUTO, &err) != 0) fail(&err);
+
     TraceRecorder recorder;
     if (o.trace_path != NULL) {
         start_trace(&recorder, &o, &transformer);
@@ -453,6 +475,7 @@ int main(int argc, char **argv) {
 
     free_sampler(&sampler);
     tokenizer_free(&tokenizer);
+    fast_forward_free(fast_path);
     transformer_free(&transformer);
     return 0;
 }

@@ -23,6 +23,19 @@ typedef enum {
 
 typedef struct FastForward FastForward;
 
+/* The fast path needs POSIX threads: it is built for hosts. Elsewhere (bare-metal ports)
+ * the functions below are stubs that refuse, so that callers such as run.c need no #if.
+ * -DFAST_PATH=0 or 1 overrides the guess. */
+#ifndef FAST_PATH
+#if defined(__unix__) || defined(__APPLE__)
+#define FAST_PATH 1
+#else
+#define FAST_PATH 0
+#endif
+#endif
+
+#if FAST_PATH
+
 /* Name of an instruction set ("auto", "vec4", "avx2", "avx512"); NULL when out of range. */
 const char *fast_simd_name(FastSimd simd);
 /* 1 when this build has the kernel and this CPU can run it. */
@@ -38,12 +51,29 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
 float *forward_fast(FastForward *f, int token, int pos);
 
 int fast_forward_threads(const FastForward *f);
+FastSimd fast_forward_simd(const FastForward *f);
 /* Small matmuls and short attention run on the calling thread only, as waking the others
  * would cost more than it saves. on = 1 splits every task anyway (for tests: the results
  * are the same either way). */
 void fast_forward_always_split(FastForward *f, int on);
-FastSimd fast_forward_simd(const FastForward *f);
 
 void fast_forward_free(FastForward *f);
+
+#else /* no fast path in this build */
+
+static inline const char *fast_simd_name(FastSimd simd) { (void)simd; return NULL; }
+static inline int fast_simd_available(FastSimd simd) { (void)simd; return 0; }
+static inline int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err) {
+    (void)t; (void)threads; (void)simd;
+    *out = NULL;
+    return error_set(err, "the fast path is not available in this build");
+}
+static inline float *forward_fast(FastForward *f, int token, int pos) { (void)f; (void)token; (void)pos; return NULL; }
+static inline int fast_forward_threads(const FastForward *f) { (void)f; return 0; }
+static inline FastSimd fast_forward_simd(const FastForward *f) { (void)f; return FAST_SIMD_AUTO; }
+static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; (void)on; }
+static inline void fast_forward_free(FastForward *f) { (void)f; }
+
+#endif
 
 #endif
