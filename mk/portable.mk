@@ -3,7 +3,8 @@
 # the integer-only number parser engine/parse_float.c (docs/portable-math.md).
 #
 #   make test-portable-math    cmocka: tables, special values, 10^6 inputs per function
-#                              against MPFR; fails if any error exceeds 1 ULP
+#                              against MPFR (fails if any error exceeds 1 ULP), and the
+#                              soft-float (F32_SOFT) build against the native one, bit for bit
 #   make test-math-accuracy    the full measurement, 10^7 inputs per function
 #   make test-parse-float      cmocka: parse_float against (float)strtod, > 10^6 strings
 
@@ -19,11 +20,24 @@ ENGINE_HDR += $(PORTABLE_HDR)
 # The run rule's prerequisites were expanded before this file was read: add ours.
 run: $(PORTABLE_SRC) $(PORTABLE_HDR) engine/parse_float.c engine/parse_float.h
 
+# The same sources built with F32_SOFT (integer soft-float, as for the 6502), as C89, with
+# every symbol renamed soft_*, so the test can compare both builds bit for bit.
+PORTABLE_SOFT_SRC = $(PORTABLE_SRC) $(sort $(wildcard engine/softfloat/*.c))
+OBJCOPY ?= objcopy
+$(PORTABLE_DIR)/soft_portable.o: $(PORTABLE_SOFT_SRC) $(PORTABLE_HDR) $(wildcard engine/softfloat/*.h) \
+                                 engine/f32.h mk/portable.mk
+	@mkdir -p $(@D)/soft
+	cd $(@D)/soft && rm -f *.o && $(CC) $(CFLAGS) -std=c89 -pedantic -Wall -Wextra -Werror -DF32_SOFT \
+	    -I$(CURDIR)/engine -c $(addprefix $(CURDIR)/,$(PORTABLE_SOFT_SRC))
+	$(CC) -r -nostdlib -o $(@D)/soft_all.o $(@D)/soft/*.o
+	$(OBJCOPY) --prefix-symbols=soft_ $(@D)/soft_all.o $@
+
 $(PORTABLE_DIR)/test_portable_math: tests/test_portable_math.c tests/math_accuracy.c engine/mathlib.c \
-                                    engine/mathlib.h $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
+                                    engine/mathlib.h $(PORTABLE_SRC) $(PORTABLE_HDR) \
+                                    $(PORTABLE_DIR)/soft_portable.o mk/portable.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_portable_math.c engine/mathlib.c \
-	    $(PORTABLE_SRC) -lcmocka $(MPFR_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -DPORTABLE_SOFT_CHECK -o $@ tests/test_portable_math.c \
+	    engine/mathlib.c $(PORTABLE_SRC) $(PORTABLE_DIR)/soft_portable.o -lcmocka $(MPFR_LIBS) $(LDLIBS)
 
 $(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
 	@mkdir -p $(@D)

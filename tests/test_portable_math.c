@@ -174,6 +174,46 @@ static void test_registered(void **state) {
     assert_null(math_library_named("portabl"));
 }
 
+#ifdef PORTABLE_SOFT_CHECK
+/* engine/portable/ built with F32_SOFT (integer soft-float, f32 = unsigned long), symbols
+ * prefixed soft_ (mk/portable.mk) */
+unsigned long soft_p_expf(unsigned long x);
+unsigned long soft_p_powf(unsigned long x, unsigned long y);
+unsigned long soft_p_sinf(unsigned long x);
+unsigned long soft_p_cosf(unsigned long x);
+
+static void assert_same(float native, unsigned long soft, uint32_t x, uint32_t y, const char *fn) {
+    uint32_t n = bits_of(native), s = (uint32_t)soft;
+    if (isnan(native) ? !isnan(float_of(s)) : n != s) {
+        fprintf(stderr, "%s(0x%08X, 0x%08X): native 0x%08X, soft-float 0x%08X\n", fn, x, y, n, s);
+        fail();
+    }
+}
+
+/* The point of the mode: the integer soft-float build gives the same bits as the
+ * hardware-float build, over the models' domains, all float patterns and special values. */
+static void test_soft_float_same_bits(void **state) {
+    unsigned long i;
+    (void)state;
+    acc_rng = 0x0123456789ABCDEFull;
+    for (i = 0; i < 300000ul; i++) {
+        uint32_t x, y;
+        switch (i % 3) {
+        case 0: x = bits_of(rand_signed_pattern(104.0f)); break;
+        case 1: x = bits_of(rand_uniform(-16384.0, 16384.0)); break;
+        default: x = i < 1000 ? special_bits[i % (sizeof special_bits / sizeof special_bits[0])] : rand_u32();
+        }
+        y = i % 2 ? bits_of(rand_pattern(float_of(0x3F7FFFFFu))) : rand_u32();
+        assert_same(p_expf(float_of(x)), soft_p_expf(x), x, 0, "expf");
+        assert_same(p_sinf(float_of(x)), soft_p_sinf(x), x, 0, "sinf");
+        assert_same(p_cosf(float_of(x)), soft_p_cosf(x), x, 0, "cosf");
+        assert_same(p_powf(10000.0f, float_of(y)), soft_p_powf(0x461C4000ul, y), 0x461C4000u, y, "powf");
+        assert_same(p_powf(float_of(x & 0x7FFFFFFFu), float_of(y)), soft_p_powf(x & 0x7FFFFFFFu, y), x & 0x7FFFFFFFu, y, "powf");
+        assert_same(p_powf(float_of(x), float_of(y)), soft_p_powf(x, y), x, y, "powf");
+    }
+}
+#endif
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exp2_table),
@@ -186,6 +226,9 @@ int main(void) {
         cmocka_unit_test(test_sinf_accuracy),
         cmocka_unit_test(test_cosf_accuracy),
         cmocka_unit_test(test_powf_general_accuracy),
+#ifdef PORTABLE_SOFT_CHECK
+        cmocka_unit_test(test_soft_float_same_bits),
+#endif
     };
     return cmocka_run_group_tests_name("portable math", tests, NULL, NULL);
 }
