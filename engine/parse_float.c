@@ -21,6 +21,13 @@
 #define LIMBS 64 /* 1024 bits: the largest number used is 10^246 shifted by one bit */
 #define EXP_LIMIT 100000000L
 
+/* cc65's C stack cannot hold the big integers: there they are static (not reentrant). */
+#ifdef __CC65__
+#define WORKSPACE static
+#else
+#define WORKSPACE
+#endif
+
 typedef struct {
     int n;                  /* limbs in use; d[n-1] != 0 unless n == 0 */
     unsigned int d[LIMBS];  /* little-endian 16-bit limbs */
@@ -187,7 +194,7 @@ static int parse_exponent(const char **s, long *value) {
 }
 
 static f32_bits_t parse_hex(const char **s) {
-    Big a, b;
+    WORKSPACE Big a, b;
     const char *p = *s;
     long exp2 = 0, e;
     int kept = 0, sticky = 0, any = 0, v;
@@ -236,10 +243,10 @@ static f32_bits_t parse_hex(const char **s) {
 f32_bits_t parse_float_bits(const char *s, const char **end) {
     const char *p = s;
     f32_bits_t sign = 0, bits;
-    unsigned char digit[MAX_DIGITS];
+    WORKSPACE unsigned char digit[MAX_DIGITS];
+    WORKSPACE Big a, b;
     int n = 0, sticky = 0, any = 0, i;
     long e10 = 0, e, lead;
-    Big a, b;
 
     while (is_space(*p)) p++;
     if (*p == '+' || *p == '-') {
