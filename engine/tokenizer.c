@@ -65,6 +65,11 @@ int tokenizer_init_from_image(Tokenizer *t, const unsigned char *image, size_t s
     int32_t max_len = le32_read_int(image);
     if (max_len < 0) return error_set(err, "%s: max_token_length is %d; it must not be negative", name, (int)max_len);
     t->max_token_length = (unsigned int)max_len;
+    /* every token takes at least 8 bytes (score, length): a short file cannot make us
+     * allocate for the vocabulary a model claims */
+    if ((size - 4) / 8 < (size_t)vocab_size)
+        return error_set(err, "%s: %zu bytes cannot hold %d tokens (the model's vocab_size); "
+                              "tokenizer and model do not match", name, size, vocab_size);
 
     t->vocab_size = vocab_size;
     t->vocab = calloc((size_t)vocab_size, sizeof *t->vocab);
