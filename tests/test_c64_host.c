@@ -1,0 +1,169 @@
+/* The 6502 program's own parts, compiled natively and run on the host against the
+ * reference engine: the compact tokenizer (ports/c64/common/xtokenizer.c) and the image
+ * the converter writes (ports/c64/tools/c64pack.c), read through the external-memory
+ * interface with the host backend (ports/c64/host/xmem_memory.c).
+ *
+ *   test_c64_host MODELS_DIR BUILD_DIR
+ *
+ * BUILD_DIR holds the images make builds with c64pack: c64/stories260K.reu (with tok512,
+ * the 2 MiB REU image) and c64/synth32k.img (with the 32000-token tokenizer.bin). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/tokenizer.h"
+#include "../ports/c64/common/image.h"
+#include "../ports/c64/common/xmem.h"
+#include "../ports/c64/common/xtokenizer.h"
+
+static const char *models_dir, *build_dir;
+
+void xmem_fail(const char *what) { fail_msg("xmem: %s", what); }
+
+static char *join_path(const char *dir, const char *name) {
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static unsigned long image_field(int at) {
+    unsigned char b[4];
+    xmem_read((xaddr)at, b, 4);
+    return (unsigned long)b[0] | (unsigned long)b[1] << 8 | (unsigned long)b[2] << 16 | (unsigned long)b[3] << 24;
+}
+
+/* ----------------------------------------------------------------------------
+ * tokenizer */
+
+typedef struct {
+    Tokenizer reference;
+    int vocab;
+} TokenizerPair;
+
+static void open_pair(TokenizerPair *p, const char *image, const char *tokenizer) {
+    char *image_path = join_path(build_dir, image), *tokenizer_path = join_path(models_dir, tokenizer);
+    ErrorText err;
+    xmem_open(image_path, NULL);
+    p->vocab = (int)image_field(IMAGE_AT_VOCAB);
+    xtok_open(image_field(IMAGE_AT_TOKENIZER), p->vocab);
+    if (tokenizer_load(&p->reference, tokenizer_path, p->vocab, &err) != 0) fail_msg("%s", err.text);
+    free(image_path);
+    free(tokenizer_path);
+}
+
+static void close_pair(TokenizerPair *p) {
+    tokenizer_free(&p->reference);
+    xmem_close();
+}
+
+static int prompts_checked;
+
+static void check_encode(TokenizerPair *p, const char *text, int bos, int eos) {
+    size_t room = tokenizer_max_tokens(strlen(text));
+    int *want = malloc(room * sizeof *want), *got = malloc(room * sizeof *got);
+    int n_want = 0, n_got = 0;
+    ErrorText err;
+    int rc_want = encode(&p->reference, text, bos, eos, want, &n_want, &err);
+    int rc_got = xtok_encode(text, bos, eos, got, &n_got);
+    if ((rc_want != 0) != (rc_got != 0))
+        fail_msg("\"%s\": reference %s, compact %s", text, rc_want ? "fails" : "succeeds", rc_got ? "fails" : "succeeds");
+    if (rc_want == 0) {
+        if (n_want != n_got) fail_msg("\"%s\": %d tokens, compact %d", text, n_want, n_got);
+        for (int i = 0; i < n_want; i++)
+            if (want[i] != got[i]) fail_msg("\"%s\": token %d is %d, compact %d", text, i, want[i], got[i]);
+    }
+    prompts_checked++;
+    free(want);
+    free(got);
+}
+
+static const char *const fixed_prompts[] = {
+    "", "Zoo", "Once upon a time", "Tell me a story", " ", "  leading and trailing  ", "a",
+    "Simply put, the theory of relativity states that ", "[INST] <<SYS>>\nYou are a storyteller.\n<</SYS>>\n\nHi [/INST]",
+    "caf\xc3\xa9 na\xc3\xafve \xe2\x82\xac 5 \xf0\x9f\x98\x80 emoji", "\xe4\xb8\xad\xe6\x96\x87", "tab\tnew\nline\r",
+    "\x01\x02\x7f\xff\xfe bytes", "\xc3", "\x80\x80\x80\x80\x80\x80", "<0x41>", "The quick brown fox jumps over the lazy dog.",
+    "Lily and Ben went to the park. They saw a big, red ball!", "1234567890 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+};
+
+/* Random prompts: words from a small alphabet (merges happen), punctuation, and now and
+ * then multi-byte UTF-8 and stray bytes (byte fallback). */
+static void random_prompt(uint64_t *s, char *out, size_t cap) {
+    static const char *const pieces[] = {"the", " ", "a", "e", "s", "t", "Lily", " was", "ing", ".", ",", "!", "\n",
+                                         "\xc3\xa9", "\xe2\x80\x99", "\xff", "Z", "oo", "ball", " happy", "  ", "x"};
+    size_t n = 0;
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    int count = (int)((*s >> 33) % 24);
+    for (int i = 0; i < count; i++) {
+        *s = *s * 6364136223846793005u + 1442695040888963407u;
+        const char *piece = pieces[(*s >> 33) % (sizeof pieces / sizeof pieces[0])];
+        size_t len = strlen(piece);
+        if (n + len + 1 > cap) break;
+        memcpy(out + n, piece, len);
+        n += len;
+    }
+    out[n] = '\0';
+}
+
+static void check_tokenizer(const char *image, const char *tokenizer, int randoms) {
+    TokenizerPair p;
+    open_pair(&p, image, tokenizer);
+    prompts_checked = 0;
+    for (size_t i = 0; i < sizeof fixed_prompts / sizeof fixed_prompts[0]; i++)
+        for (int flags = 0; flags < 4; flags++) check_encode(&p, fixed_prompts[i], flags & 1, flags >> 1);
+    uint64_t s = 5;
+    char text[256];
+    for (int i = 0; i < randoms; i++) {
+        random_prompt(&s, text, sizeof text);
+        check_encode(&p, text, 1, 0);
+    }
+    /* decode and printable: every token after BOS and after another token */
+    for (int token = 0; token < p.vocab; token++) {
+        for (int k = 0; k < 2; k++) {
+            int prev = k == 0 ? 1 : 5;
+            const char *want = decode(&p.reference, prev, token);
+            const char *got = xtok_decode(prev, token);
+            if (strcmp(want, got) != 0 || (want[0] == '\0') != (got[0] == '\0'))
+                fail_msg("decode(%d, %d): \"%s\", compact \"%s\"", prev, token, want, got);
+            const char *pw = printable_piece(want), *pg = xtok_printable(got);
+            if ((pw == NULL) != (pg == NULL)) fail_msg("printable(decode(%d, %d)) differs", prev, token);
+        }
+        /* lookup of every piece finds the piece the reference finds */
+        const char *piece = p.reference.vocab[token];
+        assert_int_equal(xtok_lookup(piece), str_lookup(piece, p.reference.sorted_vocab, p.vocab));
+    }
+    printf("    %s: %d prompts, %d tokens decoded\n", tokenizer, prompts_checked, p.vocab);
+    close_pair(&p);
+}
+
+static void test_tokenizer_tok512(void **state) {
+    (void)state;
+    check_tokenizer("c64/stories260K.reu", "tok512.bin", 3000);
+}
+
+static void test_tokenizer_llama(void **state) {
+    (void)state;
+    check_tokenizer("c64/synth32k.img", "tokenizer.bin", 300);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_c64_host MODELS_DIR BUILD_DIR\n");
+        return 2;
+    }
+    models_dir = argv[1];
+    build_dir = argv[2];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokenizer_tok512),
+        cmocka_unit_test(test_tokenizer_llama),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
