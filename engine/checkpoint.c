@@ -168,6 +168,11 @@ int transformer_load(Transformer *t, const char *path, ErrorText *warning, Error
 
     unsigned char header[CHECKPOINT_HEADER_BYTES];
     size_t got = fread(header, 1, sizeof header, f);
+    if (ferror(f)) { /* a folder opens but does not read: not a short file */
+        int e = errno;
+        fclose(f);
+        return error_set(err, "%s: cannot read checkpoint: %s", path, strerror(e));
+    }
     Config p;
     int shared;
     uint64_t implied;
@@ -187,9 +192,10 @@ int transformer_load(Transformer *t, const char *path, ErrorText *warning, Error
     unsigned char *image = malloc((size_t)implied);
     if (image == NULL) { fclose(f); return error_set(err, "%s: out of memory for %llu bytes of weights", path, (unsigned long long)implied); }
     if (fseek(f, 0, SEEK_SET) != 0 || fread(image, 1, (size_t)implied, f) != (size_t)implied) {
+        int e = errno;
         free(image);
         fclose(f);
-        return error_set(err, "%s: read error", path);
+        return error_set(err, "%s: cannot read checkpoint: %s", path, strerror(e));
     }
     fclose(f);
     /* The image holds only the implied bytes; report trailing ones against the real size. */

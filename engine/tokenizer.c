@@ -137,8 +137,10 @@ int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *er
     if (f == NULL) return error_set(err, "%s: cannot open tokenizer: %s", path, strerror(errno));
     size_t cap = 1 << 16, size = 0;
     unsigned char *image = malloc(cap);
+    int read_errno = 0;
     while (image != NULL) {
         size += fread(image + size, 1, cap - size, f);
+        if (ferror(f)) { read_errno = errno; break; } /* a folder, an I/O error */
         if (size < cap) break;
         /* a tokenizer of the model's vocabulary cannot be larger than this */
         if (cap > ((size_t)vocab_size + 1) * (8 + TOKEN_LENGTH_LIMIT)) break;
@@ -150,7 +152,10 @@ int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *er
     int read_failed = ferror(f);
     fclose(f);
     if (image == NULL) return error_set(err, "%s: out of memory", path);
-    if (read_failed) { free(image); return error_set(err, "%s: read error", path); }
+    if (read_failed) {
+        free(image);
+        return error_set(err, "%s: cannot read tokenizer: %s", path, strerror(read_errno));
+    }
     int rc = tokenizer_init_from_image(t, image, size, vocab_size, path, err);
     free(image);
     return rc;

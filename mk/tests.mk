@@ -25,7 +25,7 @@ $(RUNNER_TEST_DIR)/test_tokenizer $(RUNNER_TEST_DIR)/test_sampler: %: %.o $(RUNN
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(filter %.o,$^) $(ENGINE_SRC) $(CMOCKA_LIBS) $(LDLIBS)
 
 .PHONY: test-runner test-runner-acceptance test-tokenizer test-sampler test-malformed
-test-runner: test-runner-acceptance test-tokenizer test-sampler
+test-runner: test-runner-acceptance test-tokenizer test-sampler test-malformed
 
 test-runner-acceptance: $(RUNNER_TEST_DIR)/test_acceptance run
 	$(RUNNER_TEST_DIR)/test_acceptance ./run $(ACCEPTANCE) $(MODELS)
@@ -42,4 +42,4 @@ test-malformed: $(RUNNER_TEST_DIR)/test_malformed run
 # The cmocka acceptance test is the gate for the recorded cases; scripts/acceptance.sh
 # (make test-acceptance) stays available as a manual tool.
 TEST_TARGETS := $(filter-out test-acceptance,$(TEST_TARGETS)) test-runner-acceptance test-tokenizer \
-                test-sampler
+                test-sampler test-malformed
