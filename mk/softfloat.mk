@@ -31,7 +31,8 @@ $(SF_BUILD)/test_softfloat: tests/test_softfloat.c tests/softfloat_cases.h $(SF_
 # cc65 has no -Werror: any warning fails the build here.
 $(SF_BUILD)/6502/%.o: engine/softfloat/%.c $(SF_HDR)
 	@mkdir -p $(@D)
-	cc65 -t sim6502 -O -o $(@:.o=.s) $< 2>$(@:.o=.log); \
+	@echo "cc65 -t sim6502 -O $<"; \
+	  cc65 -t sim6502 -O -o $(@:.o=.s) $< 2>$(@:.o=.log); \
 	  status=$$?; cat $(@:.o=.log); \
 	  if [ $$status -ne 0 ] || grep -qi warning $(@:.o=.log); then exit 1; fi
 	ca65 -t sim6502 -o $@ $(@:.o=.s)

@@ -1,4 +1,5 @@
-/* Shared helpers: jamming shift, normalization, rounding and packing, NaN choice.
+/* Shared helpers: jamming shift, normalization, unpacking, rounding and packing, NaN
+ * choice.
  *
  * Rounding (sf_round_pack): with the exact value as sig * 2^(exp - 158), the low byte of
  * sig is below the last kept bit: above 0x80 rounds up, below rounds down, exactly 0x80
@@ -41,6 +42,17 @@ unsigned long sf_normalize(unsigned long sig, int *shift)
     bits = top >= 0x10 ? nibble_zeros[top >> 4] : 4 + nibble_zeros[top];
     *shift = count + bits;
     return SF_LOW32(sig << bits);
+}
+
+unsigned long sf_significand(sf32 x, int *exp)
+{
+    int shift;
+
+    if (*exp != 0)
+        return (x & SF_FRACTION) | SF_HIDDEN;
+    x = sf_normalize(SF_LOW32(x << 8), &shift);
+    *exp = 1 - shift;
+    return x >> 8;
 }
 
 sf32 sf_round_pack(unsigned int sign, int exp, unsigned long sig)

@@ -85,6 +85,11 @@ unsigned long sf_normalize(unsigned long sig, int *shift);
  * and underflow to subnormals or zero. sign is 0 or SF_HIGH_SIGN. */
 sf32 sf_round_pack(unsigned int sign, int exp, unsigned long sig);
 
+/* The 24-bit significand (hidden bit at bit 23) of a finite nonzero x whose biased
+ * exponent is *exp; for a subnormal it is normalized and *exp set to the matching
+ * exponent (zero or negative). */
+unsigned long sf_significand(sf32 x, int *exp);
+
 /* sf_round_pack written out where it matters for speed: when exp is 1..254 the result
  * is normal or (with a carry from rounding) infinite, and the rounding is done here,
  * saving a call; other exponents go to sf_round_pack. Assigns result; modifies sig. */

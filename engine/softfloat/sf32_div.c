@@ -7,19 +7,6 @@
  * collect in a byte), so a division costs roughly 26 times three 32-bit operations. */
 #include "internals.h"
 
-/* The 24-bit significand of a finite nonzero x with biased exponent *exp; a subnormal's
- * is normalized and *exp set to its (zero or negative) exponent. */
-static unsigned long significand(sf32 x, int *exp)
-{
-    int shift;
-
-    if (*exp != 0)
-        return (x & SF_FRACTION) | SF_HIDDEN;
-    x = sf_normalize(SF_LOW32(x << 8), &shift);
-    *exp = 1 - shift;
-    return x >> 8;
-}
-
 sf32 sf32_div(sf32 a, sf32 b)
 {
     unsigned int high_a, high_b, sign;
@@ -50,8 +37,8 @@ sf32 sf32_div(sf32 a, sf32 b)
     }
     if (exp_a == 0 && (a & SF_MAGNITUDE) == 0)
         return (unsigned long)sign << 16;
-    remainder = significand(a, &exp_a);
-    divisor = significand(b, &exp_b);
+    remainder = sf_significand(a, &exp_a);
+    divisor = sf_significand(b, &exp_b);
 
     exp = exp_a - exp_b + 127;
     if (remainder < divisor) {

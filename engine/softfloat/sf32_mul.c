@@ -7,19 +7,6 @@
  * [2^46, 2^48), so at most one more left shift puts the leading one at bit 31. */
 #include "internals.h"
 
-/* The 24-bit significand of a finite nonzero x with biased exponent *exp; a subnormal's
- * is normalized and *exp set to its (zero or negative) exponent. */
-static unsigned long significand(sf32 x, int *exp)
-{
-    int shift;
-
-    if (*exp != 0)
-        return (x & SF_FRACTION) | SF_HIDDEN;
-    x = sf_normalize(SF_LOW32(x << 8), &shift);
-    *exp = 1 - shift;
-    return x >> 8;
-}
-
 sf32 sf32_mul(sf32 a, sf32 b)
 {
     unsigned int high_a, high_b, sign, a_low, b_low;
@@ -45,8 +32,8 @@ sf32 sf32_mul(sf32 a, sf32 b)
     if ((exp_a == 0 && (a & SF_MAGNITUDE) == 0) || (exp_b == 0 && (b & SF_MAGNITUDE) == 0))
         return (unsigned long)sign << 16;
     if (exp_a == 0 || exp_b == 0) {
-        a = significand(a, &exp_a);
-        b = significand(b, &exp_b);
+        a = sf_significand(a, &exp_a);
+        b = sf_significand(b, &exp_b);
     }
     a_high = (unsigned char)((unsigned char)(a >> 16) | 0x80);
     b_high = (unsigned char)((unsigned char)(b >> 16) | 0x80);

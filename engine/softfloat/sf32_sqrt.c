@@ -10,7 +10,7 @@
 
 sf32 sf32_sqrt(sf32 a)
 {
-    int exp_a, scaled_exp, shift;
+    int exp_a, scaled_exp;
     unsigned char step;
     unsigned long sig, remainder, root, trial;
 
@@ -27,12 +27,7 @@ sf32 sf32_sqrt(sf32 a)
         return a; /* sqrt(+-0) = +-0 */
     if (a & SF_SIGN)
         return SF32_DEFAULT_NAN;
-    if (exp_a == 0) {
-        sig = sf_normalize(SF_LOW32(a << 8), &shift) >> 8;
-        exp_a = 1 - shift;
-    } else {
-        sig = (a & SF_FRACTION) | SF_HIDDEN;
-    }
+    sig = sf_significand(a, &exp_a);
 
     /* a = sig * 2^(exp_a - 150). Write it as (sig << 1 or 2) * 2^26 * 2^scaled_exp with
      * scaled_exp even; the radicand below is the 26-bit part, whose 52-bit extension
