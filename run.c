@@ -15,6 +15,7 @@
 
 #include "engine/forward_fast.h"
 #include "engine/fpcheck.h"
+#include "engine/parse_float.h"
 #include "engine/sampler.h"
 #include "engine/tokenizer.h"
 #include "engine/transformer.h"
@@ -153,8 +154,9 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
         if (strlen(argv[i]) != 2) return OPTIONS_BAD; /* must be -x (one dash, one letter) */
         const char *value = argv[i + 1];
         switch (argv[i][1]) {
-        case 't': o->temperature = (float)strtod(value, NULL); break;
-        case 'p': o->topp = (float)strtod(value, NULL); break;
+        /* parse_f32 gives the bits of the original's (float)atof on glibc, on every platform */
+        case 't': o->temperature = parse_f32(value, NULL); break;
+        case 'p': o->topp = parse_f32(value, NULL); break;
         case 's': o->rng_seed = (uint64_t)(int64_t)parse_int(value); break;
         case 'n': o->steps = parse_int(value); break;
         case 'i': o->prompt = value; break;

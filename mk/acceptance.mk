@@ -1,5 +1,6 @@
-# The recorded behaviour of the original run.c, byte for byte.
+# The recorded behaviour of the original run.c, byte for byte, as a plain script: a manual
+# tool (it takes any runner, such as scripts/run-pico.sh). make test gates on the cmocka
+# version, test-runner-acceptance in mk/tests.mk.
 .PHONY: test-acceptance
 test-acceptance: run
 	scripts/acceptance.sh ./run $(ACCEPTANCE) $(MODELS)
-TEST_TARGETS += test-acceptance

@@ -1,6 +1,6 @@
 # Golden traces: golden/scenarios.tsv lists the scenarios; golden/MATH/NAME.trace are the
 # committed traces of the reference runner in each math mode.
-GOLDEN_MATHS ?= libm
+GOLDEN_MATHS ?= libm portable
 
 .PHONY: golden check-golden
 golden: run
