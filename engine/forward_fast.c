@@ -15,6 +15,7 @@
  * bit. Everything else (RMSNorm, RoPE, attention, softmax, SwiGLU, the residual adds) calls
  * the reference kernels of engine/forward.c. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 
 #include "forward_fast.h"
 
@@ -24,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kernels.h"
@@ -52,7 +54,7 @@
 /* ----------------------------------------------------------------------------
  * matmul kernels
  *
- * fast_matvec_*(out, x, w, n, b0, b1, d): for the blocks b0..b1-1 of an interleaved (d, n)
+ * matvec_*(out, x, w, n, b0, b1, d): for the blocks b0..b1-1 of an interleaved (d, n)
  * matrix w, out[i] = sum over j of w[i][j] * x[j] in the reference order, for rows i < d.
  * A kernel keeps NACC vector accumulators of LANES floats busy: NACC * LANES / FAST_ROWS
  * blocks side by side, then the blocks left over one at a time. */
@@ -124,7 +126,9 @@ typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int 
 FAST_DEFINE_MATVEC(matvec_vec4, 4, NACC_VEC4, )
 #if FAST_X86_VARIANTS
 FAST_DEFINE_MATVEC(matvec_avx2, 8, NACC_AVX2, __attribute__((target("avx2"))))
+#if !defined(FAST_NO_AVX512)
 FAST_DEFINE_MATVEC(matvec_avx512, 16, NACC_AVX512, __attribute__((target("avx512f"))))
+#endif
 #endif
 
 typedef struct {
@@ -143,7 +147,9 @@ static Kernel kernel_for(FastSimd simd) {
     case FAST_SIMD_VEC4: return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS};
 #if FAST_X86_VARIANTS
     case FAST_SIMD_AVX2: return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS};
+#if !defined(FAST_NO_AVX512)
     case FAST_SIMD_AVX512: return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS};
+#endif
 #endif
     default: return (Kernel){NULL, 1};
     }
@@ -155,7 +161,9 @@ int fast_simd_available(FastSimd simd) {
     case FAST_SIMD_VEC4: return 1;
 #if FAST_X86_VARIANTS
     case FAST_SIMD_AVX2: __builtin_cpu_init(); return __builtin_cpu_supports("avx2") != 0;
+#if !defined(FAST_NO_AVX512)
     case FAST_SIMD_AVX512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f") != 0;
+#endif
 #endif
     default: return 0;
     }
@@ -526,6 +534,22 @@ static int kernel_self_check(MatvecFn matvec, ErrorText *err) {
     return 0;
 }
 
+/* Memory for the interleaved weights: 64-byte aligned; where the system has transparent
+ * huge pages, 2 MB aligned and marked for them (a step streams through all of it, and
+ * fewer TLB misses measured about 5% faster). */
+static float *alloc_weights(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const size_t huge = (size_t)2 << 20;
+    if (bytes >= 2 * huge) {
+        size_t rounded = (bytes + huge - 1) / huge * huge;
+        void *p = aligned_alloc(huge, rounded);
+        if (p != NULL) madvise(p, rounded, MADV_HUGEPAGE); /* a hint: failure is harmless */
+        return p;
+    }
+#endif
+    return aligned_alloc(64, (bytes + 63) / 64 * 64);
+}
+
 static int online_processors(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
@@ -564,14 +588,13 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     size_t per_layer = imat_floats(dim, dim + 2 * kv_dim) + imat_floats(dim, dim) + imat_floats(dim, 2 * hidden) +
                        imat_floats(hidden, dim);
     size_t total = per_layer * (size_t)layers + imat_floats(dim, vocab);
-    size_t bytes = (total * sizeof(float) + 63) / 64 * 64;
-    f->arena = aligned_alloc(64, bytes);
+    f->arena = alloc_weights(total * sizeof(float));
     size_t qkv_rows = (size_t)(dim + 2 * kv_dim + FAST_ROWS), h13_rows = (size_t)(2 * hidden + FAST_ROWS);
     f->qkv = calloc(qkv_rows, sizeof(float));
     f->h13 = calloc(h13_rows, sizeof(float));
     if (f->layers == NULL || f->arena == NULL || f->qkv == NULL || f->h13 == NULL) {
         fast_forward_free(f);
-        return error_set(err, "fast path: out of memory for %zu bytes of interleaved weights", bytes);
+        return error_set(err, "fast path: out of memory for %zu bytes of interleaved weights", total * sizeof(float));
     }
 
     float *at = f->arena;

@@ -2,11 +2,13 @@
 # bit-identical to the reference. Design and numbers: docs/fast-path.md.
 #
 #   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
-#   make bench           tok/s of both paths; writes $(BENCH_MD)
+#   make bench           tok/s of both paths, logits checked bit for bit; writes $(BENCH_MD)
+#                        (BENCH_STEPS tokens, best of BENCH_ROUNDS, built with BENCH_CFLAGS)
 #   make synth-models    the random-weight checkpoints in $(BUILD) (never committed)
 #
-# FAST_SIMD=generic builds only the baseline 4-lane kernel (no AVX2/AVX-512 variants, no
-# run-time CPU detection); the default also builds those and picks the widest the CPU has.
+# FAST_SIMD selects the kernels built: auto (default: vec4, AVX2 and AVX-512 on x86-64, the
+# widest the CPU has picked at run time), avx2 (vec4 and AVX2 only) or generic (vec4 only,
+# no run-time CPU detection). Results are the same bits with every choice.
 
 ENGINE_SRC += engine/forward_fast.c
 LDLIBS += -lpthread
@@ -14,6 +16,9 @@ LDLIBS += -lpthread
 FAST_SIMD ?= auto
 ifeq ($(FAST_SIMD),generic)
 REFFLAGS += -DFAST_GENERIC_ONLY
+endif
+ifeq ($(FAST_SIMD),avx2)
+REFFLAGS += -DFAST_NO_AVX512
 endif
 
 # --- synthetic models -------------------------------------------------------------------
@@ -51,6 +56,7 @@ TEST_TARGETS += test-fastpath
 # --- benchmark --------------------------------------------------------------------------
 BENCH_CFLAGS ?= -O3
 BENCH_STEPS ?= 200
+BENCH_ROUNDS ?= 3
 BENCH_MD ?= $(BUILD)/bench.md
 BENCH_FASTPATH = $(BUILD)/bench_fastpath
 
@@ -58,6 +64,6 @@ $(BENCH_FASTPATH): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
 	$(CC) $(BENCH_CFLAGS) $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 bench: $(BENCH_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synth42M.bin
-	$(BENCH_FASTPATH) --bench --steps $(BENCH_STEPS) --markdown $(BENCH_MD) \
+	$(BENCH_FASTPATH) --bench --steps $(BENCH_STEPS) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) \
 	    stories260K=$(MODELS)/stories260K.bin 15M=$(BUILD)/synth15M.bin 42M=$(BUILD)/synth42M.bin
 	@echo "bench: table written to $(BENCH_MD)"
