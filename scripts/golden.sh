@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Golden traces: regenerate them, or check that the runner still reproduces them.
+# Golden traces: regenerate them, or check that the runner still reproduces them. The same
+# script captures a port's traces of the same scenarios (make capture-pico).
 #
-#   scripts/golden.sh regen   writes golden/MATH/NAME.trace for every scenario and math mode
+#   scripts/golden.sh regen   writes OUT/MATH/NAME.trace for every scenario and math mode
 #   scripts/golden.sh check   regenerates into a temporary folder; fails unless bit-identical
 #
-# Options (environment): RUNNER (./run), MODELS (models folder), GOLDEN (golden),
-# MATHS (math modes, "libm portable"), ONLY (a scenario name to restrict to).
+# Options (environment): RUNNER (./run), MODELS (models folder), GOLDEN (golden: holds
+# scenarios.tsv and stdin/), OUT (where traces go; GOLDEN), PLATFORM (the trace's platform
+# id; REFERENCE), MATHS (math modes, "libm portable"), ONLY (a scenario name to restrict to).
 # Every file appears whole or not at all: traces are written beside their target and
 # renamed into place, so an interrupted run leaves the previous golden files intact.
 set -euo pipefail
@@ -15,6 +17,8 @@ case "$mode" in regen | check) ;; *) echo "usage: scripts/golden.sh regen|check"
 runner=${RUNNER:-./run}
 models=${MODELS:-models}
 golden=${GOLDEN:-golden}
+out_dir=${OUT:-$golden}
+platform=${PLATFORM:-REFERENCE}
 maths=${MATHS:-libm portable}
 only=${ONLY:-}
 manifest="$golden/scenarios.tsv"
@@ -22,8 +26,9 @@ manifest="$golden/scenarios.tsv"
 [ -x "$runner" ] || { echo "golden: no runner $runner (run make first)" >&2; exit 2; }
 [ -f "$manifest" ] || { echo "golden: no manifest $manifest" >&2; exit 2; }
 
-# The working folder lives inside golden/ so that renames out of it stay atomic.
-work=$(mktemp -d "$golden/.work-XXXXXX")
+# The working folder lives inside the output folder so that renames out of it stay atomic.
+mkdir -p "$out_dir"
+work=$(mktemp -d "$out_dir/.work-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # Reads the manifest into parallel arrays; one scenario per line, TAB-separated.
@@ -59,21 +64,21 @@ for math in $maths; do
         out="$work/$math/$name.trace"
         started=$(date +%s%N)
         if ! "$runner" "$models/$model" -z "$models/$tokenizer" "${args[@]}" --math "$math" \
-            --logits "$level" "${extra[@]}" --platform REFERENCE --trace "$out" \
+            --logits "$level" "${extra[@]}" --platform "$platform" --trace "$out" \
             <"$input" >"$work/stdout" 2>"$work/stderr"; then
             echo "[$index/$total] $math/$name: FAILED: $(grep -v 'achieved tok/s' "$work/stderr" | head -1)"
             failed+=("$math/$name")
             continue
         fi
         ms=$((($(date +%s%N) - started) / 1000000))
-        target="$golden/$math/$name.trace"
+        target="$out_dir/$math/$name.trace"
         if [ ! -f "$target" ]; then state=new; added+=("$math/$name")
         elif cmp -s "$out" "$target"; then state=unchanged; unchanged=$((unchanged + 1))
         else state=changed; changed+=("$math/$name"); fi
         echo "[$index/$total] $math/$name: $state ($(wc -c <"$out") bytes, $ms ms)"
         if [ "$mode" = regen ] && [ "$state" != unchanged ]; then
-            mkdir -p "$golden/$math"
-            mv -f "$out" "$target" # a rename within golden/: atomic
+            mkdir -p "$out_dir/$math"
+            mv -f "$out" "$target" # a rename within the output folder: atomic
         fi
     done
 done
@@ -87,8 +92,8 @@ else
     echo "check-golden: $summary"
     if [ "${#changed[@]}" -gt 0 ] && [ -x ./conform ]; then
         for c in "${changed[@]}"; do
-            echo "--- conform diff $golden/$c.trace (golden) vs regenerated:"
-            ./conform diff "$golden/$c.trace" "$work/$c.trace" || true
+            echo "--- conform diff $out_dir/$c.trace (recorded) vs regenerated:"
+            ./conform diff "$out_dir/$c.trace" "$work/$c.trace" || true
         done
     fi
     [ "${#failed[@]}" = 0 ] && [ "${#changed[@]}" = 0 ] && [ "${#added[@]}" = 0 ]
