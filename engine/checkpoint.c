@@ -94,6 +94,9 @@ int checkpoint_check_header(const unsigned char *bytes, size_t size, const char 
         return error_set(err, "%s: n_heads %d is not a multiple of n_kv_heads %d", name, p.n_heads, p.n_kv_heads);
     if ((p.dim / p.n_heads) % 2 != 0)
         return error_set(err, "%s: head size %d (dim / n_heads) is odd; RoPE rotates pairs", name, p.dim / p.n_heads);
+    /* forward() computes kv_dim as dim * n_kv_heads / n_heads in int, as the original does */
+    if ((int64_t)p.dim * p.n_kv_heads > INT32_MAX)
+        return error_set(err, "%s: dim %d times n_kv_heads %d overflows 32 bits", name, p.dim, p.n_kv_heads);
 
     int shared = p.vocab_size > 0;
     if (p.vocab_size < 0) p.vocab_size = -p.vocab_size;

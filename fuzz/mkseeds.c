@@ -275,6 +275,7 @@ static void trace_seeds(const char *golden) {
     unsigned char *previous = NULL;
     size_t previous_size = 0;
     char previous_name[512] = "";
+    int traces_seen = 0;
     struct dirent *m;
     while ((m = readdir(maths)) != NULL) {
         if (m->d_name[0] == '.' || strcmp(m->d_name, "stdin") == 0) continue;
@@ -297,15 +298,19 @@ static void trace_seeds(const char *golden) {
             cut[n] = '\0';
             snprintf(name, sizeof name, "%s-%.*s", m->d_name, (int)(len - 6), e->d_name);
             seed("trace", name, cut, n);
-            /* diff inputs: u32 length of the first trace, the first, the second */
-            unsigned char split[4];
-            put_le32(split, (uint32_t)n);
+            /* diff inputs (fuzz/fuzz_diff.c): a control byte (the level and options), the
+             * u32 length of the first trace, the first, the second */
+            unsigned char split[5];
+            put_le32(split + 1, (uint32_t)n);
+            split[0] = (unsigned char)(traces_seen % 8 | (traces_seen % 3 == 0) << 3);
             snprintf(name, sizeof name, "self-%s-%.*s", m->d_name, (int)(len - 6), e->d_name);
-            seed3("diff", name, split, 4, cut, n, cut, n);
+            seed3("diff", name, split, 5, cut, n, cut, n);
             if (previous != NULL) {
+                split[0] = (unsigned char)((traces_seen + 3) % 8);
                 snprintf(name, sizeof name, "pair-%s-%.*s", previous_name, (int)(len - 6), e->d_name);
-                seed3("diff", name, split, 4, cut, n, previous, previous_size);
+                seed3("diff", name, split, 5, cut, n, previous, previous_size);
             }
+            split[0] = (unsigned char)(traces_seen % 2 == 0 ? 1 : 2);
             /* the same trace with one logit changed: a difference the diff must find */
             unsigned char *changed = malloc(n);
             if (changed == NULL) exit(1);
@@ -313,7 +318,8 @@ static void trace_seeds(const char *golden) {
             unsigned char *v = (unsigned char *)strstr((char *)cut, " V=");
             if (v != NULL && v + 3 < cut + n) changed[(v + 3) - cut] ^= 1;
             snprintf(name, sizeof name, "changed-%s-%.*s", m->d_name, (int)(len - 6), e->d_name);
-            seed3("diff", name, split, 4, cut, n, changed, n);
+            seed3("diff", name, split, 5, cut, n, changed, n);
+            traces_seen++;
             free(changed);
             free(previous);
             previous = cut;

@@ -37,10 +37,11 @@ endif
 FUZZ_LINK_checkpoint = $(ENGINE_SRC)
 FUZZ_LINK_tokenizer  = $(ENGINE_SRC)
 FUZZ_LINK_options    = $(ENGINE_SRC) $(TRACE_SRC)
-FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) engine/errors.c
-FUZZ_LINK_diff       = $(FUZZ_TRACE_SRC) $(ENGINE_SRC) $(TRACE_SRC)
+FUZZ_CONFORM_SRC     = $(filter-out cli/synthgen.c,$(wildcard cli/conform*.c))
+FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) trace/trace_writer.c
+FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) trace/trace_writer.c
 FUZZ_EXTRA_options   = -Wno-unused-function
-FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN -Wno-unused-function
+FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN
 # Longest input each target gets: a checkpoint header and some weights, a tokenizer of a
 # few hundred tokens with a prompt, a command line, a few kilobytes of trace (two for diff).
 FUZZ_MAXLEN_checkpoint = 8192
@@ -56,7 +57,7 @@ FUZZ_DEPS   = $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) run.c mk/fuz
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-seeds test-fuzz-regressions test-limits test-golden-kill \
         test-sanitize test-valgrind $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 
-$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_DEPS) $(wildcard $(FUZZ_TRACE_SRC) cli/conform.c)
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_DEPS) $(wildcard $(FUZZ_TRACE_SRC) cli/conform*.c cli/conform*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(REFFLAGS) $(FUZZ_EXTRA_$*) -o $@ $< $(FUZZ_LINK_$*) $(LDLIBS)
 
@@ -83,7 +84,7 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 # --- regression inputs, replayed with the ordinary compiler -------------------------------------
-$(FUZZ_HOSTILE)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS) $(wildcard $(FUZZ_TRACE_SRC) cli/conform.c)
+$(FUZZ_HOSTILE)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS) $(wildcard $(FUZZ_TRACE_SRC) cli/conform*.c cli/conform*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) $(FUZZ_EXTRA_$*) -o $@ fuzz/replay.c $< $(FUZZ_LINK_$*) $(LDLIBS)
 
