@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,27 @@ static void test_high_bit_flip_and_layer(void **state) {
     assert_line(r.out, "first divergence: step 7 (POS 7)");
     assert_contains(r.out, ": 4194304 ULP\n");
     assert_line(r.out, "  ULP distance over 512 logits: max 4194304, mean 8192; 1 differ");
+    /* KL of the softmaxes, computed here the direct way in long double */
+    long double se = 0, sa = 0, kl = 0;
+    for (long i = 0; i < VOCAB; i++) {
+        uint32_t be = logit(7, i), ba = i == 123 ? be ^ (1u << 22) : be;
+        float fe, fa;
+        memcpy(&fe, &be, 4);
+        memcpy(&fa, &ba, 4);
+        se += expl((long double)fe);
+        sa += expl((long double)fa);
+    }
+    for (long i = 0; i < VOCAB; i++) {
+        uint32_t be = logit(7, i), ba = i == 123 ? be ^ (1u << 22) : be;
+        float fe, fa;
+        memcpy(&fe, &be, 4);
+        memcpy(&fa, &ba, 4);
+        long double lp = (long double)fe - logl(se), lq = (long double)fa - logl(sa);
+        kl += expl(lp) * (lp - lq);
+    }
+    char kl_line[128];
+    snprintf(kl_line, sizeof kl_line, "  KL divergence (expected || actual): %.6g nats", (double)kl);
+    assert_line(r.out, kl_line);
     assert_line(r.out, "  layers: first LAYER digest that differs: layer 3, att (expected 4000003B, actual 4001003B)");
     assert_contains(r.out, "; first LAYER difference at step 7\n");
     result_free(&r);

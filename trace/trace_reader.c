@@ -1046,6 +1046,10 @@ static void read_line(TraceParser *p, long line, const unsigned char *bytes, siz
                         p->t->name, line);
     } else {
         unsigned computed = trace_line_check(rec, len - 6);
+#ifdef TRACE_READER_FUZZING
+        /* fuzz builds: any four hex digits pass, so that mutations reach the records */
+        computed = (unsigned)said;
+#endif
         if (computed != (unsigned)said) {
             bad = 1;
             damage = format("%s: line %ld: bad checksum: the line says *%.4s, its bytes give *%04X: it looks damaged "
