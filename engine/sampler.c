@@ -6,6 +6,7 @@
  * platform (glibc's qsort, a merge sort, does the same; other libcs' qsort does not). */
 #include "sampler.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "kernels.h"
@@ -14,11 +15,13 @@
 #define F32_ONE F32_BITS(0x3F800000)
 #define F32_TWO_POW_24 F32_BITS(0x4B800000) /* 16777216.0f */
 
-int sampler_init(Sampler *s, int vocab_size, f32 temperature, f32 topp, const MathLibrary *math) {
+int sampler_init(Sampler *s, int vocab_size, f32 temperature, f32 topp, const MathLibrary *math, int with_buffers) {
     s->vocab_size = vocab_size;
     s->temperature = temperature;
     s->topp = topp;
     s->math = math;
+    s->probindex = s->scratch = NULL;
+    if (!with_buffers) return 0;
     s->probindex = (ProbIndex *)malloc((size_t)vocab_size * sizeof(ProbIndex));
     s->scratch = (ProbIndex *)malloc((size_t)vocab_size * sizeof(ProbIndex));
     if (s->probindex == NULL || s->scratch == NULL) {
@@ -65,7 +68,7 @@ static uint64_t join(const u64 *v) { return ((uint64_t)v->high << 32) | (uint64_
 int build_sampler(Sampler *s, int vocab_size, float temperature, float topp, uint64_t rng_seed,
                   const MathLibrary *math) {
     s->rng_state = rng_seed;
-    return sampler_init(s, vocab_size, temperature, topp, math);
+    return sampler_init(s, vocab_size, temperature, topp, math, 1);
 }
 
 uint32_t random_u32(uint64_t *state) {
@@ -117,7 +120,10 @@ static void sort_descending(ProbIndex *items, ProbIndex *scratch, int n) {
     i = 0;
     j = half;
     k = 0;
-    while (i < half && j < n) scratch[k++] = f32_lt(items[i].prob, items[j].prob) ? items[j++] : items[i++];
+    while (i < half && j < n) {
+        if (f32_lt(items[i].prob, items[j].prob)) scratch[k++] = items[j++];
+        else scratch[k++] = items[i++];
+    }
     while (i < half) scratch[k++] = items[i++];
     while (j < n) scratch[k++] = items[j++];
     for (k = 0; k < n; k++) items[k] = scratch[k];
@@ -160,6 +166,46 @@ int sample_topp(const f32 *probabilities, int n, f32 topp, ProbIndex *probindex,
     return probindex[last_idx].index; /* in case of rounding errors */
 }
 
+/* The candidate (probability >= cutoff) that follows `prev` in sample_topp's sorted order
+ * (descending probability, equal probabilities by index); prev -1 asks for the first.
+ * -1 when there is none. */
+static int topp_next(const f32 *probabilities, int n, f32 cutoff, int prev) {
+    int i, best = -1;
+    for (i = 0; i < n; i++) {
+        f32 p = probabilities[i];
+        if (!f32_le(cutoff, p)) continue;
+        if (prev >= 0) {
+            /* i comes after prev when smaller, or equal with a higher index */
+            f32 q = probabilities[prev];
+            if (!(f32_lt(p, q) || (f32_eq(p, q) && i > prev))) continue;
+        }
+        /* the first of the largest ones left */
+        if (best < 0 || f32_lt(probabilities[best], p)) best = i;
+    }
+    return best;
+}
+
+int sample_topp_scan(const f32 *probabilities, int n, f32 topp, f32 coin) {
+    int i, first, last_idx = -1;
+    f32 cutoff, cumulative_prob, r, cdf;
+    cutoff = f32_div(f32_sub(F32_ONE, topp), f32_from_long(n - 1));
+    first = topp_next(probabilities, n, cutoff, -1);
+    if (first < 0) return sample_argmax(probabilities, n);
+    /* the smallest prefix whose sum exceeds topp, or all candidates */
+    cumulative_prob = F32_ZERO;
+    for (i = first; i >= 0; i = topp_next(probabilities, n, cutoff, i)) {
+        cumulative_prob = f32_add(cumulative_prob, probabilities[i]);
+        last_idx = i;
+        if (f32_lt(topp, cumulative_prob)) break;
+    }
+    r = f32_mul(coin, cumulative_prob);
+    cdf = F32_ZERO;
+    for (i = first;; i = topp_next(probabilities, n, cutoff, i)) {
+        cdf = f32_add(cdf, probabilities[i]);
+        if (f32_lt(r, cdf) || i == last_idx) return i;
+    }
+}
+
 /* The next coin from the generator. */
 static f32 draw_coin(Sampler *s) {
 #ifdef F32_SOFT
@@ -178,5 +224,6 @@ int sample(Sampler *s, f32 *logits) {
     coin = draw_coin(s);
     if (f32_le(s->topp, F32_ZERO) || f32_le(F32_ONE, s->topp))
         return sample_mult(logits, s->vocab_size, coin);
+    if (s->probindex == NULL) return sample_topp_scan(logits, s->vocab_size, s->topp, coin);
     return sample_topp(logits, s->vocab_size, s->topp, s->probindex, s->scratch, coin);
 }

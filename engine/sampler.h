@@ -27,7 +27,7 @@ typedef struct {
 
 typedef struct {
     int vocab_size;
-    ProbIndex *probindex; /* buffer used in top-p sampling */
+    ProbIndex *probindex; /* buffer used in top-p sampling; NULL: sample_topp_scan instead */
     ProbIndex *scratch;   /* merge-sort scratch of the same size */
     f32 temperature;
     f32 topp;
@@ -35,8 +35,10 @@ typedef struct {
     const MathLibrary *math; /* expf for the softmax */
 } Sampler;
 
-/* Allocates the buffers and sets everything but rng_state; 0, or -1 when out of memory. */
-int sampler_init(Sampler *s, int vocab_size, f32 temperature, f32 topp, const MathLibrary *math);
+/* Sets everything but rng_state and, when with_buffers, allocates the top-p buffers (two
+ * arrays of vocab_size ProbIndex); without them top-p uses sample_topp_scan, which picks the
+ * same tokens with no memory but more time. 0, or -1 when out of memory. */
+int sampler_init(Sampler *s, int vocab_size, f32 temperature, f32 topp, const MathLibrary *math, int with_buffers);
 void free_sampler(Sampler *s);
 
 /* The generator on a u64 state: one step, then the high 32 bits of state * multiplier;
@@ -54,6 +56,11 @@ float random_f32(uint64_t *state);
 int sample_argmax(const f32 *probabilities, int n);
 int sample_mult(const f32 *probabilities, int n, f32 coin);
 int sample_topp(const f32 *probabilities, int n, f32 topp, ProbIndex *probindex, ProbIndex *scratch, f32 coin);
+/* sample_topp's pick without its buffers: the candidates are visited in the sorted order
+ * (descending probability, equal ones by index) by scanning for the next one each time.
+ * For machines without room for the buffers (the 6502); NaN probabilities excepted, the
+ * result is sample_topp's. */
+int sample_topp_scan(const f32 *probabilities, int n, f32 topp, f32 coin);
 
 /* Picks the next token; the logits are overwritten when temperature is not 0. */
 int sample(Sampler *s, f32 *logits);

@@ -44,7 +44,7 @@ $(C64_BUILD)/synth32k.img: $(C64PACK) $(MODELS)/synth32k.bin $(MODELS)/tokenizer
 c64-images: $(C64_IMAGE)
 
 # --- the 6502 program's parts on the host -----------------------------------------------
-C64_COMMON_SRC = $(C64_DIR)/common/xtokenizer.c
+C64_COMMON_SRC = $(C64_DIR)/common/xtokenizer.c $(C64_DIR)/common/decimal.c
 C64_COMMON_HDR = $(wildcard $(C64_DIR)/common/*.h)
 TEST_C64_HOST  = $(BUILD)/tests/test_c64_host
 

@@ -1,7 +1,9 @@
 /* The 6502 program's own parts, compiled natively and run on the host against the
  * reference engine: the compact tokenizer (ports/c64/common/xtokenizer.c) and the image
  * the converter writes (ports/c64/tools/c64pack.c), read through the external-memory
- * interface with the host backend (ports/c64/host/xmem_memory.c).
+ * interface with the host backend (ports/c64/host/xmem_memory.c); the small decimal
+ * parser (ports/c64/common/decimal.c) against parse_f32; the sampler's buffer-free top-p
+ * (sample_topp_scan, what the 6502 uses) against sample_topp.
  *
  *   test_c64_host MODELS_DIR BUILD_DIR
  *
@@ -19,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/parse_float.h"
+#include "../engine/sampler.h"
 #include "../engine/tokenizer.h"
+#include "../ports/c64/common/decimal.h"
 #include "../ports/c64/common/image.h"
 #include "../ports/c64/common/xmem.h"
 #include "../ports/c64/common/xtokenizer.h"
@@ -154,6 +159,96 @@ static void test_tokenizer_llama(void **state) {
     check_tokenizer("c64/synth32k.img", "tokenizer.bin", 300);
 }
 
+/* ----------------------------------------------------------------------------
+ * decimal parser */
+
+static uint32_t bits_of(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static long decimals_checked, decimals_refused;
+
+/* When decimal_parse takes the text, it must give parse_f32's bits. */
+static void check_decimal(const char *text, int must_accept) {
+    f32 got;
+    if (decimal_parse(text, &got) != 0) {
+        if (must_accept) fail_msg("\"%s\" refused", text);
+        decimals_refused++;
+        return;
+    }
+    uint32_t want = (uint32_t)parse_float_bits(text, NULL);
+    if (bits_of(got) != want) fail_msg("\"%s\": %08x, parse_f32 %08x", text, bits_of(got), want);
+    decimals_checked++;
+}
+
+static void test_decimal(void **state) {
+    (void)state;
+    static const char *const accepted[] = {"0", "1", "1.0", "0.9", "0.8", "0.95", "2", "-0", "-0.5", "+1.5", " 0.7",
+                                           "000000001.5000000", ".5", "5.", "16777215", "1677721.5", "0.0000001",
+                                           "0.1234567", "133742"};
+    static const char *const refused[] = {"", "-", ".", "1e3", "0.9x", "inf", "nan", "16777216", "0.12345678",
+                                          "1..0", "0x10", "1 ", "--1"};
+    char text[64];
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) check_decimal(accepted[i], 1);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        f32 v;
+        if (decimal_parse(refused[i], &v) == 0) fail_msg("\"%s\" accepted", refused[i]);
+    }
+    /* every point position for many digit strings: below 2^24, up to 7 decimals */
+    uint64_t s = 99;
+    for (long i = 0; i < 400000; i++) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        unsigned long n = (unsigned long)(s >> 40) % 16777216UL;
+        if (i % 4 == 1) n %= 1000;
+        if (i % 4 == 2) n = 16777215UL - n % 1000;
+        int k = (int)((s >> 20) % 8);
+        char digits[16];
+        snprintf(digits, sizeof digits, "%0*lu", k + 1, n);
+        size_t len = strlen(digits);
+        snprintf(text, sizeof text, "%s%.*s.%s", (s & 1) ? "-" : "", (int)(len - (size_t)k), digits,
+                 digits + len - (size_t)k);
+        check_decimal(text, 1);
+    }
+    printf("    %ld decimals equal to parse_f32, %ld refused\n", decimals_checked, decimals_refused);
+}
+
+/* ----------------------------------------------------------------------------
+ * top-p without buffers */
+
+static void test_topp_scan(void **state) {
+    (void)state;
+    static const float dyadic[] = {0.5f, 0.25f, 0.125f, 0.0625f, 0.03125f, 0.0f};
+    enum { N = 40 };
+    float p[N];
+    ProbIndex probindex[N], scratch[N];
+    uint64_t s = 3;
+    long picks = 0;
+    for (int round = 0; round < 200000; round++) {
+        int n = 1 + (int)(round % N);
+        float sum = 0.0f;
+        for (int i = 0; i < n; i++) {
+            s = s * 6364136223846793005u + 1442695040888963407u;
+            /* many exact ties: dyadic values, or a few random levels */
+            if (round % 3 == 0) p[i] = dyadic[(s >> 33) % 6];
+            else if (round % 3 == 1) p[i] = (float)((s >> 33) % 5) / 7.0f;
+            else p[i] = (float)((s >> 33) % 100000) / 100000.0f;
+            sum += p[i];
+        }
+        if (round % 2 == 0 && sum > 0)
+            for (int i = 0; i < n; i++) p[i] /= sum;
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        float topp = (float)((s >> 33) % 1000) / 1000.0f;
+        float coin = (float)((s >> 13) % 16777216) / 16777216.0f;
+        int want = sample_topp(p, n, topp, probindex, scratch, coin);
+        int got = sample_topp_scan(p, n, topp, coin);
+        if (want != got) fail_msg("round %d (n %d, topp %g, coin %g): sample_topp %d, scan %d", round, n, topp, coin, want, got);
+        picks++;
+    }
+    printf("    %ld picks equal\n", picks);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: test_c64_host MODELS_DIR BUILD_DIR\n");
@@ -164,6 +259,8 @@ int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokenizer_tok512),
         cmocka_unit_test(test_tokenizer_llama),
+        cmocka_unit_test(test_decimal),
+        cmocka_unit_test(test_topp_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
