@@ -118,7 +118,8 @@ void report_text(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
     side_summary(&s, a);
     str_printf(&s, "\nlevel:    ");
     level_description(&s, &r->options);
-    if (!r->text_compared && r->verdict != VERDICT_SCENARIO && r->verdict != VERDICT_ERROR)
+    if (!r->text_compared && r->options.level != CMP_TOKENS && r->verdict != VERDICT_SCENARIO &&
+        r->verdict != VERDICT_ERROR)
         str_printf(&s, " (logits compared at %s)", trace_level_name(r->basis));
     str_printf(&s, "\n");
     for (int i = 0; i < r->n_info; i++)
