@@ -229,20 +229,34 @@ static int parse_tolerance(const char *text, double *out) {
     return end == text || *end != '\0' || errno != 0 || !(*out >= 0) || !isfinite(*out) ? -1 : 0;
 }
 
-/* Reads one side: a trace, or at text level a plain capture. 0, or 2 after printing. */
+/* Reads one side: a trace, or at text level a plain capture. 0, or 2 after printing.
+ * Standard input is read whole first, as it can be read only once. */
 static int read_side(Side *side, const char *path, const CmpOptions *o, int json, FILE *out, FILE *err) {
     TraceError e;
+    unsigned char *bytes = NULL;
+    size_t n = 0;
+    int rc;
     side->name = path;
-    if (trace_read_file(path, &side->trace, &e) == 0) return 0;
-    if (e.code == TRACE_ERROR_NO_TRACE && o->level == CMP_TEXT) {
-        unsigned char *bytes;
-        size_t n;
-        trace_error_clear(&e);
+    if (strcmp(path, "-") == 0) {
         if (read_whole(path, &bytes, &n) != 0) {
+            fprintf(err, "conform: standard input: cannot read\n");
+            return 2;
+        }
+        rc = trace_read_buffer("(standard input)", bytes, n, &side->trace, &e);
+    } else {
+        rc = trace_read_file(path, &side->trace, &e);
+    }
+    if (rc == 0) {
+        free(bytes);
+        return 0;
+    }
+    if (e.code == TRACE_ERROR_NO_TRACE && o->level == CMP_TEXT) {
+        trace_error_clear(&e);
+        if (bytes == NULL && read_whole(path, &bytes, &n) != 0) {
             fprintf(err, "conform: %s: cannot read: %s\n", path, strerror(errno));
             return 2;
         }
-        int rc = run_text_of_capture(bytes, n, o->petscii, &side->text);
+        rc = run_text_of_capture(bytes != NULL ? bytes : (const unsigned char *)"", n, o->petscii, &side->text);
         free(bytes);
         if (rc != 0) {
             fprintf(err, "conform: out of memory\n");
@@ -250,20 +264,21 @@ static int read_side(Side *side, const char *path, const CmpOptions *o, int json
         }
         return 0;
     }
-    if (e.code == TRACE_ERROR_NO_TRACE) {
-        /* a plain capture outside text level: diff_run says why it cannot be compared */
-        trace_error_clear(&e);
-        return 0;
-    }
-    fprintf(err, "conform: %s\n", trace_error_text(&e));
+    free(bytes);
+    Str message = {0};
+    str_printf(&message, "%s", trace_error_text(&e));
+    if (e.code == TRACE_ERROR_NO_TRACE)
+        str_printf(&message, " (a plain text capture can only be compared with --level text)");
+    fprintf(err, "conform: %s\n", str_text(&message));
     if (json) {
         Str s = {0};
         str_printf(&s, "{\"verdict\":\"error\",\"exit_status\":2,\"error\":");
-        str_json_c(&s, trace_error_text(&e));
+        str_json_c(&s, str_text(&message));
         str_printf(&s, "}\n");
         fputs(str_text(&s), out);
         str_free(&s);
     }
+    str_free(&message);
     trace_error_clear(&e);
     return 2;
 }

@@ -725,6 +725,13 @@ static void test_text_captures(void **state) {
     assert_line(r.out, line);
     result_free(&r);
 
+    /* from standard input */
+    assert_non_null(freopen(pet_path, "rb", stdin));
+    r = conform("diff", trace, "-", "--level", "text", NULL);
+    assert_int_equal(r.status, 0);
+    assert_line(r.out, "note: - was read as PETSCII");
+    result_free(&r);
+
     /* one letter changed in the PETSCII capture: where, and in which step */
     const char *lily = strstr(text, " Lily");
     assert_non_null(lily);
@@ -753,9 +760,15 @@ static void test_text_captures(void **state) {
     /* a plain capture needs --level text */
     r = conform("diff", trace, plain, NULL);
     assert_int_equal(r.status, 2);
+    long text_lines = 0;
+    for (size_t i = 0; i < n; i++) text_lines += text[i] == '\n';
+    assert_true(text_lines >= 2);
     snprintf(line, sizeof line,
-             "conform: %s has no trace lines: a plain text capture can only be compared with --level text\n", plain);
+             "conform: %s: no trace lines: none of its %ld lines has the L2T marker (a plain text capture can only be "
+             "compared with --level text)\n",
+             plain, text_lines);
     assert_string_equal(r.err, line);
+    assert_string_equal(r.out, "");
     result_free(&r);
 
     /* an empty capture against the trace */
