@@ -9,7 +9,8 @@
 # Before each run, one golden file is replaced by a stale version and one is deleted, so that
 # regen really renames files into place while it is being killed.
 #
-# usage: tests/test_golden_kill.sh    (environment: RUNNER, default ./run; MODELS)
+# usage: tests/test_golden_kill.sh    (environment: RUNNER, default ./run; MODELS; MATHS, default
+#        every folder of golden/ with traces in it)
 set -euo pipefail
 
 runner=$(cd "$(dirname "${RUNNER:-./run}")" && pwd)/$(basename "${RUNNER:-./run}")
@@ -21,8 +22,11 @@ trap 'rm -rf "$tmp"' EXIT
 cp -R golden "$tmp/golden"
 rm -rf "$tmp"/golden/.work-*
 copy=$tmp/golden
-maths=$(cd "$copy" && for d in */; do d=${d%/}; if [ "$d" != stdin ]; then printf '%s ' "$d"; fi; done)
-export MATHS=$maths MODELS=$models
+# the math modes: MATHS, or every top folder of golden/ that holds traces
+if [ -z "${MATHS:-}" ]; then
+    MATHS=$(cd "$copy" && for d in */; do d=${d%/}; if ls "$d"/*.trace >/dev/null 2>&1; then printf '%s ' "$d"; fi; done)
+fi
+export MATHS MODELS=$models
 
 # The reference bytes of every golden file, and the list of files.
 (cd "$copy" && find . -path './.work-*' -prune -o -type f -print | sort) >"$tmp/files"
@@ -38,7 +42,8 @@ EOF
 chmod +x "$tmp/slow-run"
 export REAL_RUNNER=$runner
 
-traces=$(grep '\.trace$' "$tmp/files")
+# the traces regen writes (golden/MATH/NAME.trace); other files (captures, stdin) must stay as they are
+traces=$(for m in $MATHS; do grep "^\./$m/[^/]*\.trace\$" "$tmp/files" || true; done)
 n_traces=$(wc -l <<<"$traces")
 [ "$n_traces" -ge 2 ] || { echo "test_golden_kill: fewer than two golden traces" >&2; exit 2; }
 
@@ -90,7 +95,7 @@ prepare() {
 }
 
 # kill point: after the Nth progress line, this many seconds later; whole group or script only
-points=("0 0.05 group" "1 0.1 script" "2 0.3 group" "4 0.05 script" "$((n_traces - 1)) 0.2 group")
+points=("0 0.05 group" "1 0.1 script" "2 0.3 group" "$((n_traces / 2)) 0.05 script" "$((n_traces - 2)) 0.1 group")
 killed=0
 for i in "${!points[@]}"; do
     read -r after delay how <<<"${points[$i]}"
