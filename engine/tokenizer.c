@@ -320,7 +320,11 @@ int encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, 
 
     /* The original merges, until none is left, the pair with the best score (the leftmost
      * one on equal scores; only scores above -1e10), rescanning all pairs each time: quadratic
-     * in the prompt length. merge_pairs reaches the same result with a heap. */
+     * in the prompt length. merge_pairs reaches the same result with a heap. BOS takes part
+     * in the merges: in a vocabulary without id 1 the original would read past its end. */
+    if (bos && t->vocab_size <= TOKEN_BOS && *n_tokens > 1)
+        return error_set(err, "BOS (id %d) is outside the vocabulary of %d token%s", TOKEN_BOS, t->vocab_size,
+                         t->vocab_size == 1 ? "" : "s");
     if (merge_pairs(t, tokens, n_tokens, err) != 0) return -1;
     if (eos) tokens[(*n_tokens)++] = TOKEN_EOS;
     return 0;

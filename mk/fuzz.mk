@@ -114,12 +114,16 @@ TEST_TARGETS += test-fuzz-regressions test-golden-kill $(if $(wildcard tests/tes
 SANITIZE_TREE   = $(BUILD)/sanitize-tree
 SANITIZE_CC    ?= clang
 SANITIZE_CFLAGS ?= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Objects built first without sanitizers: mk/portable.mk renames every symbol of its soft-float
+# object with objcopy --prefix-symbols, the sanitizer runtime's undefined ones included.
+SANITIZE_PREBUILD ?= $(if $(PORTABLE_DIR),$(PORTABLE_DIR)/soft_portable.o)
 
 test-sanitize:
 	rm -rf $(SANITIZE_TREE)
 	mkdir -p $(SANITIZE_TREE)
 	git ls-files -z | xargs -0 sh -c 'for f; do [ -f "$$f" ] && printf "%s\0" "$$f"; done' sh | \
 	    tar --null -T - -cf - | tar -xf - -C $(SANITIZE_TREE)
+	$(if $(SANITIZE_PREBUILD),$(MAKE) -C $(SANITIZE_TREE) $(SANITIZE_PREBUILD) CC=$(SANITIZE_CC) CFLAGS="-O1 -g")
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) -C $(SANITIZE_TREE) test CC=$(SANITIZE_CC) CFLAGS="$(SANITIZE_CFLAGS)" \
 	    SHARED=$(abspath $(SHARED)) MODELS=$(abspath $(MODELS)) ACCEPTANCE=$(abspath $(ACCEPTANCE))

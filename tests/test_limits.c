@@ -256,6 +256,31 @@ static void test_tokenizer_length_field(void **state) {
     assert_int_equal(tokenizer_init_from_image(&t, image, sizeof image, 1, "max", &err), -1);
 }
 
+/* A one-token vocabulary has no BOS (id 1): merging it with the dummy prefix would read past
+ * the vocabulary (the original does); encode refuses instead. An empty text needs no merge. */
+static void test_bos_outside_vocabulary(void **state) {
+    (void)state;
+    unsigned char image[4 + 8 + 1];
+    put_le32(image, 1);
+    put_le32(image + 4, 0);
+    put_le32(image + 8, 1);
+    image[12] = ' ';
+    Tokenizer t;
+    ErrorText err;
+    assert_int_equal(tokenizer_init_from_image(&t, image, sizeof image, 1, "one", &err), 0);
+    int tokens[8], n = 0;
+    assert_int_equal(encode(&t, " ", 1, 0, tokens, &n, &err), -1);
+    assert_string_equal(err.text, "BOS (id 1) is outside the vocabulary of 1 token");
+    assert_int_equal(encode(&t, "", 1, 0, tokens, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(tokens[0], TOKEN_BOS);
+    assert_int_equal(encode(&t, " ", 0, 0, tokens, &n, &err), 0); /* no BOS: nothing outside */
+    assert_int_equal(n, 2);
+    assert_int_equal(tokens[0], 0);
+    assert_int_equal(tokens[1], 0);
+    tokenizer_free(&t);
+}
+
 /* Encodes a prompt of a million bytes with the real tokenizer. */
 static void test_long_prompt_encodes(void **state) {
     (void)state;
@@ -359,6 +384,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_truncated_real_checkpoint),
         cmocka_unit_test(test_tokenizer_vocab_bounded_by_file),
         cmocka_unit_test(test_tokenizer_length_field),
+        cmocka_unit_test(test_bos_outside_vocabulary),
         cmocka_unit_test(test_long_prompt_encodes),
         cmocka_unit_test(test_runner_long_prompts),
     };
