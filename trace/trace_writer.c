@@ -251,6 +251,12 @@ trace_u32 trace_digest_end(trace_u32 crc) { return (crc ^ MASK32) & MASK32; }
 
 /* ---- records ---- */
 
+/* The K a TOPK record holds: the requested count within 1..TRACE_TOPK_MAX and the vocabulary. */
+static long topk_count(int topk, long vocab_size) {
+    long k = topk < 1 ? 1 : topk > TRACE_TOPK_MAX ? TRACE_TOPK_MAX : topk;
+    return k < vocab_size ? k : vocab_size;
+}
+
 void trace_writer_init(TraceWriter *w, trace_put_fn put, void *context) {
     w->put = put;
     w->context = context;
@@ -302,7 +308,7 @@ void trace_write_header(TraceWriter *w, const TraceHeader *h) {
     field_word(w, K_MODE, h->chat ? K_CHAT : K_GENERATE);
     field_name(w, K_MATH, h->math);
     field_word(w, K_LOGITS, level);
-    field_long(w, K_K, h->logits_level == TRACE_LOGITS_TOPK ? (long)h->topk : 0L);
+    field_long(w, K_K, h->logits_level == TRACE_LOGITS_TOPK ? topk_count(h->topk, h->vocab_size) : 0L);
     field_long(w, K_LAYERS, h->layers ? 1 : 0);
     end_line(w);
 
@@ -397,7 +403,7 @@ void trace_write_step(TraceWriter *w, const TraceStep *s, const trace_u32 *logit
     } else if (level == TRACE_LOGITS_TOPK) {
         long *best = w->topk_best;
         int count = 0, j;
-        int k = topk < 1 ? 1 : topk > TRACE_TOPK_MAX ? TRACE_TOPK_MAX : topk;
+        int k = (int)topk_count(topk, vocab_size);
         for (i = 0; i < vocab_size; i++) topk_insert(logits, best, &count, k, i);
         begin_line(w, K_TOPK);
         field_long(w, K_POS, s->pos);
