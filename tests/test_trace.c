@@ -233,7 +233,12 @@ static void check_round_trip(const Trace *t, const Shape *s, int complete) {
     assert_int_equal(h->chat, s->chat);
     assert_string_equal(h->math, "LIBM");
     assert_int_equal(h->level, s->level);
-    long k = s->level == TRACE_LOGITS_TOPK ? (s->topk > TRACE_TOPK_MAX ? TRACE_TOPK_MAX : s->topk) : 0;
+    /* the header's K is the count the TOPK records hold: within 1..TRACE_TOPK_MAX and at most VOCAB */
+    long k = 0;
+    if (s->level == TRACE_LOGITS_TOPK) {
+        k = s->topk < 1 ? 1 : s->topk > TRACE_TOPK_MAX ? TRACE_TOPK_MAX : s->topk;
+        if (k > VOCAB) k = VOCAB;
+    }
     assert_int_equal(h->topk, k);
     assert_int_equal(h->layers, s->layers);
     assert_int_equal(h->prompt_set, s->prompt != NULL);
