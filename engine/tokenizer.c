@@ -6,6 +6,7 @@
 #include "tokenizer.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,8 +143,9 @@ int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *er
         size += fread(image + size, 1, cap - size, f);
         if (ferror(f)) { read_errno = errno; break; } /* a folder, an I/O error */
         if (size < cap) break;
-        /* a tokenizer of the model's vocabulary cannot be larger than this */
-        if (cap > ((size_t)vocab_size + 1) * (8 + TOKEN_LENGTH_LIMIT)) break;
+        /* a tokenizer of the model's vocabulary cannot be larger than this (a division:
+         * the product overflows a 32-bit size_t); nor can a buffer double past SIZE_MAX */
+        if (cap / (8 + TOKEN_LENGTH_LIMIT) > (size_t)vocab_size || cap > SIZE_MAX / 2) break;
         unsigned char *bigger = realloc(image, cap * 2);
         if (bigger == NULL) { free(image); image = NULL; break; }
         image = bigger;
@@ -287,6 +289,9 @@ int encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, 
     char utf8[5]; /* one UTF-8 character, at most 4 bytes */
     size_t str_len = 0;
     *n_tokens = 0;
+    /* token counts are ints: one token per byte at most, plus BOS, the prefix and EOS */
+    if (strlen(text) > (size_t)INT_MAX - 3)
+        return error_set(err, "a text of %zu bytes is too long to encode", strlen(text));
     if (bos) tokens[(*n_tokens)++] = TOKEN_BOS;
 
     /* add_dummy_prefix: a leading " " token, but only if text is not empty */

@@ -111,6 +111,7 @@ TEST_TARGETS += test-fuzz-regressions test-golden-kill $(if $(wildcard tests/tes
 
 # --- sanitizers ---------------------------------------------------------------------------------
 # make test in a copy of the tracked files, so that ./run and $(BUILD) here are left alone.
+# SANITIZE_SOURCE=HEAD copies the last commit instead of the working tree's tracked files.
 SANITIZE_TREE   = $(BUILD)/sanitize-tree
 SANITIZE_CC    ?= clang
 SANITIZE_CFLAGS ?= -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -121,8 +122,12 @@ SANITIZE_PREBUILD ?= $(if $(PORTABLE_DIR),$(PORTABLE_DIR)/soft_portable.o)
 test-sanitize:
 	rm -rf $(SANITIZE_TREE)
 	mkdir -p $(SANITIZE_TREE)
+ifeq ($(SANITIZE_SOURCE),HEAD)
+	git archive HEAD | tar -xf - -C $(SANITIZE_TREE)
+else
 	git ls-files -z | xargs -0 sh -c 'for f; do [ -f "$$f" ] && printf "%s\0" "$$f"; done' sh | \
 	    tar --null -T - -cf - | tar -xf - -C $(SANITIZE_TREE)
+endif
 	$(if $(SANITIZE_PREBUILD),$(MAKE) -C $(SANITIZE_TREE) $(SANITIZE_PREBUILD) CC=$(SANITIZE_CC) CFLAGS="-O1 -g")
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(MAKE) -C $(SANITIZE_TREE) test CC=$(SANITIZE_CC) CFLAGS="$(SANITIZE_CFLAGS)" \
