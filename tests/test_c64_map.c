@@ -1,14 +1,18 @@
 /* The 6502 programs fit their machines: the segments in ld65's map files against the
  * memory maps, with the heap the program allocates for the model and the C stack on top.
  *
- *   test_c64_map C64_MAP SIM65_MAP IMAGE RUN65
+ *   test_c64_map C64_MAP SIM65_MAP IMAGE RUN65 GOLDEN_DIR
  *
  * C64 (cc65's c64.cfg): the program loads at $0801 and everything (code, data, BSS, heap,
  * the 1 KiB C stack) must end below $D000, where I/O and the KERNAL start. sim65: from
  * $0200 to $FDF0. The heap is measured: `run65 IMAGE WORK --heap N` runs the program's own
  * allocation (ports/c64/common/program.c, shared by both builds) under sim65 and prints
  * what it took from the heap, for the most positions each program allows: the C64's
- * C64_MAX_STEPS, the image's KV area for sim65. */
+ * C64_MAX_STEPS, the image's KV area for sim65.
+ *
+ * Also: the sim65 captures of the C64 scenarios are there, whole (make capture-c64). That
+ * they are bit-identical to the host golden is test-captures' gate (tests/test_captures.c);
+ * this test makes sure there is something for it to check. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,7 +34,7 @@
 #define SIM65_LIMIT 0xFDF0UL
 #define C64_MAX_STEPS 256  /* ports/c64/c64/main.c */
 
-static const char *c64_map, *sim65_map, *image_path, *run65;
+static const char *c64_map, *sim65_map, *image_path, *run65, *golden_dir;
 
 typedef struct {
     char name[32];
@@ -133,11 +137,48 @@ static void test_sim65_fits(void **state) {
     check_program(sim65_map, SIM65_START, SIM65_LIMIT, image_positions(), "sim65");
 }
 
+/* Every c64_ scenario of scenarios.tsv has a complete capture with full logits. */
+static void test_captures_present(void **state) {
+    (void)state;
+    char path[1024], line[8192];
+    int scenarios = 0;
+    snprintf(path, sizeof path, "%s/scenarios.tsv", golden_dir);
+    FILE *manifest = fopen(path, "r");
+    assert_non_null(manifest);
+    while (fgets(line, sizeof line, manifest) != NULL) {
+        if (strncmp(line, "c64_", 4) != 0) continue;
+        char name[128];
+        size_t n = strcspn(line, "\t");
+        assert_true(n < sizeof name);
+        memcpy(name, line, n);
+        name[n] = '\0';
+        scenarios++;
+        snprintf(path, sizeof path, "%s/captures/c64/portable/%s.trace", golden_dir, name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) fail_msg("%s: missing (make capture-c64)", path);
+        int steps = 0, end = 0, full = 0, platform = 0;
+        char record[8192];
+        while (fgets(record, sizeof record, f) != NULL) {
+            if (strncmp(record, "L2T STEP ", 9) == 0) steps++;
+            if (strncmp(record, "L2T END ", 8) == 0) end = 1;
+            if (strncmp(record, "L2T RUN ", 8) == 0) full = strstr(record, " MATH=PORTABLE LOGITS=FULL ") != NULL;
+            if (strncmp(record, "L2T PLATFORM ", 13) == 0) platform = strstr(record, "ID=SIM65-6502-CC65 ") != NULL;
+        }
+        fclose(f);
+        if (!end || !full || !platform || steps < 16)
+            fail_msg("%s: %d steps, END %d, portable full logits %d, sim65 platform %d", path, steps, end, full, platform);
+        printf("    %s: %d steps\n", name, steps);
+    }
+    fclose(manifest);
+    assert_true(scenarios >= 2);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: test_c64_map C64_MAP SIM65_MAP IMAGE RUN65\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: test_c64_map C64_MAP SIM65_MAP IMAGE RUN65 GOLDEN_DIR\n");
         return 2;
     }
+    golden_dir = argv[5];
     c64_map = argv[1];
     sim65_map = argv[2];
     image_path = argv[3];
@@ -145,6 +186,7 @@ int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_c64_fits),
         cmocka_unit_test(test_sim65_fits),
+        cmocka_unit_test(test_captures_present),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,8 @@
 
 static unsigned char printer_ready;
 static char input[LINE_MAX + 1];
+static unsigned char line[256]; /* the trace line being written (LOGITS lines are ~180 bytes) */
+static unsigned line_used;
 
 /* ASCII to PETSCII in the lower/upper case set */
 static unsigned char to_petscii(unsigned char a) {
@@ -50,13 +52,29 @@ static unsigned char to_ascii(unsigned char p) {
     return p;
 }
 
+/* A trace byte goes to the screen at once and, a whole line at a time (one channel
+ * opening per line on the serial bus), to the printer. */
 void console_trace_byte(int ascii) {
+    unsigned i;
     cbm_k_bsout(to_petscii((unsigned char)ascii));
-    if (printer_ready && cbm_k_ckout(PRINTER) == 0) {
-        if (ascii == A_LF) cbm_k_bsout(A_CR);
-        cbm_k_bsout((unsigned char)ascii);
-        cbm_k_clrch();
+    if (!printer_ready) return;
+    if (ascii != A_LF && line_used < sizeof line) {
+        line[line_used++] = (unsigned char)ascii;
+        return;
     }
+    if (cbm_k_ckout(PRINTER) == 0) {
+        for (i = 0; i < line_used; i++) cbm_k_bsout(line[i]);
+        if (ascii == A_LF) {
+            cbm_k_bsout(A_CR);
+            cbm_k_bsout(A_LF);
+        } else {
+            cbm_k_bsout((unsigned char)ascii);
+        }
+    } else {
+        printer_ready = 0; /* no printer answers: the screen only */
+    }
+    cbm_k_clrch();
+    line_used = 0;
 }
 
 static void say(const char *text) {
@@ -133,7 +151,7 @@ int main(void) {
     o.topk = 0;
     o.platform = "C64-REU-CC65";
 
-    printer_ready = cbm_open(PRINTER, PRINTER, 0, 0) == 0;
+    printer_ready = cbm_open(PRINTER, PRINTER, 0, "") == 0;
     program_run(&o);
     if (printer_ready) cbm_close(PRINTER);
     xmem_close();

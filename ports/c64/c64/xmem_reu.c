@@ -33,13 +33,19 @@ static void transfer(xaddr at, void *buf, unsigned n, int to_reu) {
 }
 
 void xmem_open(const char *image, const char *work) {
-    unsigned char magic[4];
+    unsigned char header[IMAGE_HEADER_BYTES];
+    unsigned long end;
     (void)image;
     (void)work;
     if (em_install(c64_reu_emd) != EM_ERR_OK) xmem_fail("no REU found");
-    transfer(0, magic, 4, 0);
-    if (magic[0] != IMAGE_MAGIC0 || magic[1] != IMAGE_MAGIC1 || magic[2] != IMAGE_MAGIC2 || magic[3] != IMAGE_MAGIC3)
+    transfer(0, header, IMAGE_HEADER_BYTES, 0);
+    if (header[0] != IMAGE_MAGIC0 || header[1] != IMAGE_MAGIC1 || header[2] != IMAGE_MAGIC2 ||
+        header[3] != IMAGE_MAGIC3)
         xmem_fail("the REU holds no model image");
+    /* the KV and scratch areas must be in the REU too, not wrapped onto the weights */
+    end = (unsigned long)header[IMAGE_AT_END] | (unsigned long)header[IMAGE_AT_END + 1] << 8 |
+          (unsigned long)header[IMAGE_AT_END + 2] << 16 | (unsigned long)header[IMAGE_AT_END + 3] << 24;
+    if ((end + 255) / 256 > (unsigned long)em_pagecount()) xmem_fail("the REU is smaller than the model image needs");
 }
 
 void xmem_read(xaddr at, void *to, unsigned n) { transfer(at, to, n, 0); }
