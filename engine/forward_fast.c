@@ -20,12 +20,12 @@
 #include "forward_fast.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernels.h"
@@ -207,15 +207,24 @@ static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n
  * thread pool
  *
  * A task is fn(ctx, chunk) for chunk = 0..nchunks-1. The caller and the workers claim chunks
- * from one atomic word (the task's generation in the high 32 bits, the next chunk in the low
- * 32), so a worker that is slow to wake (other programs on the cores, more threads than
+ * from one atomic word that holds the task's generation, its chunk count and the next chunk,
+ * so a claim is checked against one consistent snapshot of the task; a worker slow to wake (other programs on the cores, more threads than
  * cores) simply finds nothing left to do, and the caller never waits for a thread that has
  * not started. Which thread computes a chunk does not change its result. Idle workers spin
- * briefly (tasks come every few microseconds), then sleep on a condition variable. */
+ * for POOL_SPIN_NS (tasks come every few microseconds), then sleep on a condition variable;
+ * the caller, waiting for chunks others hold, does the same, so that a core left idle can
+ * take over a worker that another program pushed off its own core. */
 
 typedef void (*TaskFn)(void *ctx, int chunk);
 
-#define POOL_SPIN 400 /* pause instructions before a worker sleeps or the caller yields */
+/* The claim word: generation (32 bits), chunk count (16), next chunk to hand out (16). */
+#define CLAIM(gen, nchunks, next) (((uint64_t)(gen) << 32) | ((uint64_t)(nchunks) << 16) | (uint64_t)(next))
+#define CLAIM_GEN(c) ((uint32_t)((c) >> 32))
+#define CLAIM_CHUNKS(c) ((uint32_t)((c) >> 16) & 0xffffu)
+#define CLAIM_NEXT(c) ((uint32_t)(c) & 0xffffu)
+#define POOL_MAX_CHUNKS 0xffff
+
+#define POOL_SPIN_NS 50000 /* spinning before sleeping, in nanoseconds */
 
 typedef struct Pool Pool;
 
@@ -224,15 +233,21 @@ struct Pool {
     pthread_t *ids;
     TaskFn fn;
     void *ctx;
-    atomic_int nchunks;
-    atomic_uint_least64_t claim; /* generation << 32 | next chunk */
+    atomic_uint_least64_t claim; /* see CLAIM */
     atomic_int done;             /* chunks finished in this generation */
-    atomic_int sleepers;
+    atomic_int sleepers;         /* workers asleep on wake, or going to sleep */
+    atomic_int caller_waiting;   /* the caller is asleep on finished, or going to sleep */
     atomic_int quit;
     uint32_t generation; /* written by the caller only */
     pthread_mutex_t lock;
-    pthread_cond_t wake;
+    pthread_cond_t wake, finished;
 };
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static inline void cpu_relax(void) {
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -246,15 +261,17 @@ static inline void cpu_relax(void) {
 static void pool_work(Pool *p, uint32_t gen) {
     uint64_t c = atomic_load_explicit(&p->claim, memory_order_acquire);
     for (;;) {
-        if ((uint32_t)(c >> 32) != gen) return;
-        /* valid if the claim below succeeds: the task cannot change while a chunk is unfinished */
-        uint32_t nchunks = (uint32_t)atomic_load_explicit(&p->nchunks, memory_order_relaxed);
-        uint32_t next = (uint32_t)c;
-        if (next >= nchunks) return;
+        uint32_t nchunks = CLAIM_CHUNKS(c), next = CLAIM_NEXT(c);
+        if (CLAIM_GEN(c) != gen || next >= nchunks) return;
         if (!atomic_compare_exchange_weak_explicit(&p->claim, &c, c + 1, memory_order_acq_rel, memory_order_acquire))
             continue;
+        /* chunk `next` of generation gen is ours; the task cannot change before it is done */
         p->fn(p->ctx, (int)next);
-        atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
+        if (atomic_fetch_add(&p->done, 1) + 1 == (int)nchunks && atomic_load(&p->caller_waiting)) {
+            pthread_mutex_lock(&p->lock);
+            pthread_cond_signal(&p->finished);
+            pthread_mutex_unlock(&p->lock);
+        }
         c = atomic_load_explicit(&p->claim, memory_order_acquire);
     }
 }
@@ -263,15 +280,17 @@ static void *pool_worker(void *arg) {
     Pool *p = arg;
     uint32_t seen = 0;
     for (;;) {
-        uint32_t gen = (uint32_t)(atomic_load_explicit(&p->claim, memory_order_acquire) >> 32);
-        for (int spin = 0; gen == seen && spin < POOL_SPIN; spin++) {
+        uint32_t gen = CLAIM_GEN(atomic_load_explicit(&p->claim, memory_order_acquire));
+        uint64_t start = now_ns();
+        for (unsigned spin = 1; gen == seen; spin++) {
             cpu_relax();
-            gen = (uint32_t)(atomic_load_explicit(&p->claim, memory_order_acquire) >> 32);
+            gen = CLAIM_GEN(atomic_load_explicit(&p->claim, memory_order_acquire));
+            if (spin % 64 == 0 && now_ns() - start > POOL_SPIN_NS) break;
         }
         if (gen == seen) {
             pthread_mutex_lock(&p->lock);
             atomic_fetch_add(&p->sleepers, 1);
-            while ((gen = (uint32_t)(atomic_load(&p->claim) >> 32)) == seen) pthread_cond_wait(&p->wake, &p->lock);
+            while ((gen = CLAIM_GEN(atomic_load(&p->claim))) == seen) pthread_cond_wait(&p->wake, &p->lock);
             atomic_fetch_sub(&p->sleepers, 1);
             pthread_mutex_unlock(&p->lock);
         }
@@ -281,10 +300,10 @@ static void *pool_worker(void *arg) {
     }
 }
 
-/* Starts generation p->generation + 1 and wakes sleeping workers. */
-static uint32_t pool_publish(Pool *p) {
+/* Starts generation p->generation + 1 with nchunks chunks and wakes sleeping workers. */
+static uint32_t pool_publish(Pool *p, int nchunks) {
     uint32_t gen = ++p->generation;
-    atomic_store(&p->claim, (uint64_t)gen << 32);
+    atomic_store(&p->claim, CLAIM(gen, nchunks, 0));
     if (atomic_load(&p->sleepers) > 0) {
         pthread_mutex_lock(&p->lock);
         pthread_cond_broadcast(&p->wake);
@@ -295,32 +314,42 @@ static uint32_t pool_publish(Pool *p) {
 
 /* Runs fn(ctx, chunk) for every chunk, on the caller and the workers; returns when all are done. */
 static void pool_run(Pool *p, TaskFn fn, void *ctx, int nchunks) {
-    if (p == NULL || nchunks <= 1) {
+    if (p == NULL || nchunks <= 1 || nchunks > POOL_MAX_CHUNKS) {
         for (int c = 0; c < nchunks; c++) fn(ctx, c);
         return;
     }
+    /* the previous task is complete: no thread reads these until the new claim word is out */
     p->fn = fn;
     p->ctx = ctx;
-    atomic_store_explicit(&p->nchunks, nchunks, memory_order_relaxed);
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
-    uint32_t gen = pool_publish(p);
+    uint32_t gen = pool_publish(p, nchunks);
     pool_work(p, gen);
-    for (int spin = 0; atomic_load_explicit(&p->done, memory_order_acquire) < nchunks; spin++) {
-        if (spin < POOL_SPIN) cpu_relax();
-        else sched_yield(); /* a worker holding a chunk may be waiting for this core */
+    if (atomic_load_explicit(&p->done, memory_order_acquire) == nchunks) return;
+    uint64_t start = now_ns();
+    for (unsigned spin = 1; atomic_load_explicit(&p->done, memory_order_acquire) < nchunks; spin++) {
+        cpu_relax();
+        if (spin % 64 == 0 && now_ns() - start > POOL_SPIN_NS) break;
+    }
+    if (atomic_load(&p->done) < nchunks) {
+        pthread_mutex_lock(&p->lock);
+        atomic_store(&p->caller_waiting, 1);
+        while (atomic_load(&p->done) < nchunks) pthread_cond_wait(&p->finished, &p->lock);
+        atomic_store(&p->caller_waiting, 0);
+        pthread_mutex_unlock(&p->lock);
     }
 }
 
 static void pool_free(Pool *p) {
     if (p == NULL) return;
     atomic_store(&p->quit, 1);
-    pool_publish(p);
+    pool_publish(p, 0);
     pthread_mutex_lock(&p->lock);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     for (int i = 1; i < p->n; i++) pthread_join(p->ids[i], NULL);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->finished);
     free(p->ids);
     free(p);
 }
@@ -334,13 +363,14 @@ static Pool *pool_new(int n, ErrorText *err) {
         error_set(err, "fast path: out of memory for the thread pool");
         return NULL;
     }
-    atomic_init(&p->nchunks, 0);
     atomic_init(&p->claim, 0);
     atomic_init(&p->done, 0);
     atomic_init(&p->sleepers, 0);
+    atomic_init(&p->caller_waiting, 0);
     atomic_init(&p->quit, 0);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->finished, NULL);
     p->n = 1;
     for (int i = 1; i < n; i++) {
         int rc = pthread_create(&p->ids[i], NULL, pool_worker, p);

@@ -67,3 +67,14 @@ bench: $(BENCH_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synth42M.bin
 	$(BENCH_FASTPATH) --bench --steps $(BENCH_STEPS) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) \
 	    stories260K=$(MODELS)/stories260K.bin 15M=$(BUILD)/synth15M.bin 42M=$(BUILD)/synth42M.bin
 	@echo "bench: table written to $(BENCH_MD)"
+
+# --- the same test under ThreadSanitizer (clang; about a minute, so not in make test) ------
+TSAN_CC ?= clang
+TEST_FASTPATH_TSAN = $(BUILD)/test_fastpath_tsan
+
+$(TEST_FASTPATH_TSAN): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(TSAN_CC) -O1 -g -fsanitize=thread $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
+
+.PHONY: test-fastpath-tsan
+test-fastpath-tsan: $(TEST_FASTPATH_TSAN) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin
+	TSAN_OPTIONS=halt_on_error=1 $(TEST_FASTPATH_TSAN) $(MODELS) $(BUILD)
