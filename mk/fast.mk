@@ -53,6 +53,19 @@ test-fastpath: $(TEST_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin
 	$(TEST_FASTPATH) $(MODELS) $(BUILD)
 TEST_TARGETS += test-fastpath
 
+# --- the golden traces (mk/golden.mk) reproduced by run --fast --threads 2 ----------------
+# RUNNER is a two-line wrapper made in $(BUILD); the traces must be the same bit for bit.
+$(BUILD)/run-fast: mk/fast.mk | $(BUILD)
+	printf '#!/bin/sh\n# ./run with the fast path, for scripts/golden.sh\nexec ./run "$$@" --fast --threads 2\n' >$@
+	chmod +x $@
+
+.PHONY: test-fastpath-golden
+test-fastpath-golden: run $(BUILD)/run-fast
+	RUNNER=$(BUILD)/run-fast MODELS=$(MODELS) MATHS="$(GOLDEN_MATHS)" scripts/golden.sh check
+ifneq ($(wildcard golden/scenarios.tsv),)
+TEST_TARGETS += test-fastpath-golden
+endif
+
 # --- benchmark --------------------------------------------------------------------------
 BENCH_CFLAGS ?= -O3
 BENCH_STEPS ?= 200
