@@ -5,9 +5,12 @@
  *   matmul     engine/forward.c built with -Ddot=bench_dot: every matmul row summed twice
  *   attention  engine/forward.c with -Dattention_score=bench_attention_score
  *              -Dattention_mix=bench_attention_mix: scores and weighted sums twice
- *   stream     model.c with -DBENCH_TWICE_STREAM: every weight row read twice from xmem
  *   kv         model.c with -DBENCH_TWICE_KV: every KV cache read and write twice
  *   math       program.c with -DBENCH_TWICE_MATH: expf, powf, sinf, cosf called twice
+ * Streaming the weights is measured apart: reading a row twice would mean going back in
+ * the file, which costs sim65's file backend a reopen. The stream variant (model.c,
+ * program.c and sim65/main.c with -DBENCH_STREAM_PASS) has run65 IMAGE WORK --stream-only
+ * N, which requests the rows of N forward steps and does nothing else.
  * C89, for the sim65 build only. */
 #include <string.h>
 

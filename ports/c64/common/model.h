@@ -37,6 +37,12 @@ typedef struct {
 
 void stream_weights_init(StreamWeights *s, const ImageInfo *info, f32 *buffer);
 
+#ifdef BENCH_STREAM_PASS
+/* make bench-c64's instrument: requests every row of one forward step, in order, and
+ * nothing else (no arithmetic): what streaming the weights costs. */
+void stream_weights_pass(StreamWeights *s, int token);
+#endif
+
 /* The KV cache in external memory: per layer the keys, then the values, kv_positions rows
  * of kv_dim floats each. Slots are RAM buffers written out on commit(); head() reads a
  * head's floats into a buffer. */

@@ -122,6 +122,15 @@ static void write_header(const RunOptions *o, const u64 *seed) {
     trace_write_header(&writer, &h);
 }
 
+#ifdef BENCH_STREAM_PASS
+void program_stream_only(int steps) {
+    int i;
+    image_info_read(&info);
+    open_model(1);
+    for (i = 0; i < steps; i++) stream_weights_pass(&weights, 1);
+}
+#endif
+
 #ifdef __CC65__
 unsigned long program_heap_bytes(int positions) {
     size_t before;

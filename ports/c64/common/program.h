@@ -19,6 +19,11 @@ typedef struct {
 /* Runs generation; failures go through console_fail(). The external memory is open. */
 void program_run(RunOptions *o);
 
+#ifdef BENCH_STREAM_PASS
+/* make bench-c64's instrument: streams the weights of `steps` forward steps and nothing else. */
+void program_stream_only(int steps);
+#endif
+
 #ifdef __CC65__
 /* The heap bytes the program allocates for the image's model and `positions` positions
  * (the block sizes plus the allocator's overhead), for the memory-map test. */

@@ -65,6 +65,13 @@ int main(int argc, char **argv) {
     int i, negative;
     unsigned long v;
     if (argc < 3) usage();
+#ifdef BENCH_STREAM_PASS
+    if (argc == 5 && strcmp(argv[3], "--stream-only") == 0) {
+        xmem_open(argv[1], argv[2]);
+        program_stream_only((int)parse_u32(argv[4], &negative));
+        return 0;
+    }
+#endif
     if (argc == 5 && strcmp(argv[3], "--heap") == 0) {
         static char digits[12];
         char *d = digits + sizeof digits - 1;
