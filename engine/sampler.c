@@ -1,5 +1,8 @@
 /* Sampler, after llama2.c's run.c.
  *
+ * ENGINE_SMALL (the 6502 build) leaves out the top-p buffers and their merge sort:
+ * sample_topp_scan picks the same tokens without them.
+ *
  * Every float operation is an engine/f32.h operation in the original's order, so native
  * and soft-float builds pick the same tokens. Top-p sorts candidates by descending
  * probability with a stable merge sort, so equal probabilities keep index order on every
@@ -21,6 +24,10 @@ int sampler_init(Sampler *s, int vocab_size, f32 temperature, f32 topp, const Ma
     s->topp = topp;
     s->math = math;
     s->probindex = s->scratch = NULL;
+#ifdef ENGINE_SMALL
+    (void)with_buffers;
+    return 0;
+#else
     if (!with_buffers) return 0;
     s->probindex = (ProbIndex *)malloc((size_t)vocab_size * sizeof(ProbIndex));
     s->scratch = (ProbIndex *)malloc((size_t)vocab_size * sizeof(ProbIndex));
@@ -29,11 +36,14 @@ int sampler_init(Sampler *s, int vocab_size, f32 temperature, f32 topp, const Ma
         return -1;
     }
     return 0;
+#endif
 }
 
 void free_sampler(Sampler *s) {
+#ifndef ENGINE_SMALL
     free(s->probindex);
     free(s->scratch);
+#endif
     s->probindex = s->scratch = NULL;
 }
 
@@ -110,6 +120,7 @@ int sample_mult(const f32 *probabilities, int n, f32 coin) {
     return n - 1; /* in case of rounding errors */
 }
 
+#ifndef ENGINE_SMALL
 /* Stable merge sort, descending by prob. */
 static void sort_descending(ProbIndex *items, ProbIndex *scratch, int n) {
     int half, i, j, k;
@@ -165,6 +176,7 @@ int sample_topp(const f32 *probabilities, int n, f32 topp, ProbIndex *probindex,
     }
     return probindex[last_idx].index; /* in case of rounding errors */
 }
+#endif
 
 /* The candidate (probability >= cutoff) that follows `prev` in sample_topp's sorted order
  * (descending probability, equal probabilities by index); prev -1 asks for the first.
@@ -224,6 +236,8 @@ int sample(Sampler *s, f32 *logits) {
     coin = draw_coin(s);
     if (f32_le(s->topp, F32_ZERO) || f32_le(F32_ONE, s->topp))
         return sample_mult(logits, s->vocab_size, coin);
-    if (s->probindex == NULL) return sample_topp_scan(logits, s->vocab_size, s->topp, coin);
-    return sample_topp(logits, s->vocab_size, s->topp, s->probindex, s->scratch, coin);
+#ifndef ENGINE_SMALL
+    if (s->probindex != NULL) return sample_topp(logits, s->vocab_size, s->topp, s->probindex, s->scratch, coin);
+#endif
+    return sample_topp_scan(logits, s->vocab_size, s->topp, coin);
 }

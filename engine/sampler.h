@@ -55,6 +55,7 @@ float random_f32(uint64_t *state);
 
 int sample_argmax(const f32 *probabilities, int n);
 int sample_mult(const f32 *probabilities, int n, f32 coin);
+/* not in ENGINE_SMALL builds */
 int sample_topp(const f32 *probabilities, int n, f32 topp, ProbIndex *probindex, ProbIndex *scratch, f32 coin);
 /* sample_topp's pick without its buffers: the candidates are visited in the sorted order
  * (descending probability, equal ones by index) by scanning for the next one each time.
