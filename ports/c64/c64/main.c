@@ -33,7 +33,7 @@
 
 static unsigned char printer_ready;
 static char input[LINE_MAX + 1];
-static unsigned char line[256]; /* the trace line being written (LOGITS lines are ~180 bytes) */
+static unsigned char line[200]; /* the trace line being written (LOGITS lines are ~180 bytes) */
 static unsigned line_used;
 
 /* ASCII to PETSCII in the lower/upper case set */

@@ -62,22 +62,13 @@ static const unsigned char layer_cols[] = {SIZE_DIM, SIZE_DIM, SIZE_DIM, SIZE_DI
 #define LAYER_STEPS 9
 /* after the layers: RMS_FINAL (step LAYER_STEPS), CLASSIFIER (LAYER_STEPS + 1) */
 
-static long size_of(const Config *p, int kind) {
-    switch (kind) {
-    case SIZE_DIM: return p->dim;
-    case SIZE_KV_DIM: return (long)p->dim * p->n_kv_heads / p->n_heads;
-    case SIZE_HIDDEN: return p->hidden_dim;
-    }
-    return 1;
-}
-
 /* The tensor, row count and row length the stream holds next. */
 static void expected(const StreamWeights *s, int *tensor, long *rows, long *cols) {
     const Config *p = &s->info->config;
     if (s->layer < p->n_layers) {
         *tensor = layer_order[s->step];
-        *rows = size_of(p, layer_rows[s->step]);
-        *cols = size_of(p, layer_cols[s->step]);
+        *rows = s->sizes[layer_rows[s->step]];
+        *cols = s->sizes[layer_cols[s->step]];
     } else if (s->step == LAYER_STEPS) {
         *tensor = WEIGHTS_RMS_FINAL;
         *rows = 1;
@@ -111,7 +102,6 @@ static const f32 *stream_row(WeightSource *self, WeightTensor tensor, int layer,
         xmem_fail("weights requested out of stream order");
     xmem_read(s->cursor, s->buffer, bytes);
     s->cursor += bytes;
-    s->rows_read++;
     if (++s->row == rows) {
         s->row = 0;
         if (s->layer < p->n_layers && ++s->step == LAYER_STEPS) {
@@ -136,6 +126,7 @@ void stream_weights_pass(StreamWeights *s, int token) {
 #endif
 
 void stream_weights_init(StreamWeights *s, const ImageInfo *info, f32 *buffer) {
+    const Config *p = &info->config;
     s->base.row = stream_row;
     s->info = info;
     s->buffer = buffer;
@@ -143,16 +134,17 @@ void stream_weights_init(StreamWeights *s, const ImageInfo *info, f32 *buffer) {
     s->step = 0;
     s->layer = 0;
     s->row = 0;
-    s->rows_read = 0;
+    s->sizes[SIZE_ONE] = 1;
+    s->sizes[SIZE_DIM] = p->dim;
+    s->sizes[SIZE_KV_DIM] = (long)p->dim * p->n_kv_heads / p->n_heads;
+    s->sizes[SIZE_HIDDEN] = p->hidden_dim;
 }
 
 /* ----------------------------------------------------------------------------
  * the KV cache */
 
 static xaddr cache_row(const XmemCache *c, int which, int layer, int pos) {
-    const Config *p = &c->info->config;
-    unsigned row_bytes = (unsigned)(p->dim / p->n_heads * p->n_kv_heads) * 4u;
-    return c->info->kv_at + ((xaddr)(2 * layer + which) * (xaddr)c->info->kv_positions + (xaddr)pos) * row_bytes;
+    return c->info->kv_at + ((xaddr)(2 * layer + which) * (xaddr)c->info->kv_positions + (xaddr)pos) * c->row_bytes;
 }
 
 static f32 *cache_slot(KVCache *self, int which, int layer, int pos) {
@@ -164,23 +156,20 @@ static f32 *cache_slot(KVCache *self, int which, int layer, int pos) {
 
 static void cache_commit(KVCache *self, int layer, int pos) {
     XmemCache *c = (XmemCache *)self;
-    const Config *p = &c->info->config;
-    unsigned row_bytes = (unsigned)(p->dim / p->n_heads * p->n_kv_heads) * 4u;
-    xmem_write(cache_row(c, 0, layer, pos), c->key_slot, row_bytes);
-    xmem_write(cache_row(c, 1, layer, pos), c->value_slot, row_bytes);
+    xmem_write(cache_row(c, 0, layer, pos), c->key_slot, c->row_bytes);
+    xmem_write(cache_row(c, 1, layer, pos), c->value_slot, c->row_bytes);
 #ifdef BENCH_TWICE_KV
-    xmem_write(cache_row(c, 0, layer, pos), c->key_slot, row_bytes); /* make bench-c64's instrument */
-    xmem_write(cache_row(c, 1, layer, pos), c->value_slot, row_bytes);
+    xmem_write(cache_row(c, 0, layer, pos), c->key_slot, c->row_bytes); /* make bench-c64's instrument */
+    xmem_write(cache_row(c, 1, layer, pos), c->value_slot, c->row_bytes);
 #endif
 }
 
 static const f32 *cache_head(KVCache *self, int which, int layer, int pos, int head) {
     XmemCache *c = (XmemCache *)self;
-    const Config *p = &c->info->config;
-    unsigned head_bytes = (unsigned)(p->dim / p->n_heads) * 4u;
-    xmem_read(cache_row(c, which, layer, pos) + (xaddr)head * head_bytes, c->head_buffer, head_bytes);
+    xaddr at = cache_row(c, which, layer, pos) + (xaddr)head * c->head_bytes;
+    xmem_read(at, c->head_buffer, c->head_bytes);
 #ifdef BENCH_TWICE_KV
-    xmem_read(cache_row(c, which, layer, pos) + (xaddr)head * head_bytes, c->head_buffer, head_bytes);
+    xmem_read(at, c->head_buffer, c->head_bytes); /* make bench-c64's instrument */
 #endif
     return c->head_buffer;
 }
@@ -193,4 +182,6 @@ void xmem_cache_init(XmemCache *c, const ImageInfo *info, f32 *key_slot, f32 *va
     c->key_slot = key_slot;
     c->value_slot = value_slot;
     c->head_buffer = head_buffer;
+    c->row_bytes = (unsigned)(info->config.dim / info->config.n_heads * info->config.n_kv_heads) * 4u;
+    c->head_bytes = (unsigned)(info->config.dim / info->config.n_heads) * 4u;
 }

@@ -32,7 +32,7 @@ typedef struct {
     int step;                  /* index into the per-layer order (or past it) */
     int layer;
     long row;                  /* next row of the current tensor */
-    unsigned long rows_read;   /* rows served since the stream started (for the bench) */
+    long sizes[4];             /* 1, dim, kv_dim, hidden_dim: rows and row lengths */
 } StreamWeights;
 
 void stream_weights_init(StreamWeights *s, const ImageInfo *info, f32 *buffer);
@@ -51,6 +51,8 @@ typedef struct {
     const ImageInfo *info;
     f32 *key_slot, *value_slot; /* kv_dim floats each */
     f32 *head_buffer;           /* head_size floats */
+    unsigned row_bytes;         /* kv_dim floats */
+    unsigned head_bytes;        /* head_size floats */
 } XmemCache;
 
 void xmem_cache_init(XmemCache *c, const ImageInfo *info, f32 *key_slot, f32 *value_slot, f32 *head_buffer);
