@@ -5,7 +5,8 @@
  * SHAPE is one of the named shapes (260K, 15M, 42M, 110M: the tinyllamas shapes) or seven
  * numbers "dim,hidden,layers,heads,kv_heads,vocab,seq_len". The same shape and seed give the
  * same bytes on every host: the generator is integer-only up to one float conversion and
- * scaling per weight, done in IEEE-754 binary32 without contraction.
+ * scaling per weight, done in IEEE-754 binary32 (build with -ffp-contract=off, as the
+ * Makefile does, so that no multiply-add is fused).
  *
  * Weights are centred, roughly normal (sum of four uniforms), scaled by 1/sqrt(fan_in) so
  * that activations stay of order one; the output projections (wo, w2) are further scaled by
@@ -61,7 +62,8 @@ typedef struct {
 } Writer;
 
 static void put_u32(Writer *w, uint32_t u) {
-    unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16), (unsigned char)(u >> 24)};
+    unsigned char b[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16),
+                          (unsigned char)(u >> 24)};
     if (fwrite(b, 1, 4, w->f) != 4) w->failed = 1;
 }
 

@@ -208,9 +208,10 @@ static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n
  *
  * A task is fn(ctx, chunk) for chunk = 0..nchunks-1. The caller and the workers claim chunks
  * from one atomic word that holds the task's generation, its chunk count and the next chunk,
- * so a claim is checked against one consistent snapshot of the task; a worker slow to wake (other programs on the cores, more threads than
- * cores) simply finds nothing left to do, and the caller never waits for a thread that has
- * not started. Which thread computes a chunk does not change its result. Idle workers spin
+ * so a claim is checked against one consistent snapshot of the task. A worker slow to wake
+ * (other programs on the cores, more threads than cores) simply finds nothing left to do,
+ * and the caller never waits for a thread that has not started. Which thread computes a
+ * chunk does not change its result. Idle workers spin
  * for POOL_SPIN_NS (tasks come every few microseconds), then sleep on a condition variable;
  * the caller, waiting for chunks others hold, does the same, so that a core left idle can
  * take over a worker that another program pushed off its own core. */
@@ -432,7 +433,8 @@ static void matvec_chunk(void *ctx, int chunk) {
 /* out = m x, the rows split into chunks of whole kernel groups, about four per thread. */
 static void fast_matvec(FastForward *f, float *out, const float *x, const IMat *m) {
     MatvecTask task = {f, m, x, out, m->nblocks};
-    if (f->pool != NULL && (f->always_split || (size_t)m->nblocks * FAST_ROWS * (size_t)m->n >= PARALLEL_MIN_WEIGHTS)) {
+    size_t weights = (size_t)m->nblocks * FAST_ROWS * (size_t)m->n;
+    if (f->pool != NULL && (f->always_split || weights >= PARALLEL_MIN_WEIGHTS)) {
         int per = (m->nblocks + 4 * f->threads - 1) / (4 * f->threads);
         per = (per + f->group_blocks - 1) / f->group_blocks * f->group_blocks;
         task.chunk_blocks = per;

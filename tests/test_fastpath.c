@@ -285,10 +285,17 @@ static int bench(int argc, char **argv) {
         for (int simd = FAST_SIMD_VEC4; simd < FAST_SIMD_COUNT; simd++) {
             if (!fast_simd_available((FastSimd)simd)) continue;
             widest = (FastSimd)simd;
-            if (fast_forward_init(&fast[nconf++], &t, 1, (FastSimd)simd, &err) != 0) { fprintf(stderr, "bench: %s\n", err.text); return 2; }
+            if (fast_forward_init(&fast[nconf++], &t, 1, (FastSimd)simd, &err) != 0) {
+                fprintf(stderr, "bench: %s\n", err.text);
+                return 2;
+            }
         }
-        for (int threads = 2; threads <= nproc && nconf < MAXCONF; threads++)
-            if (fast_forward_init(&fast[nconf++], &t, threads, widest, &err) != 0) { fprintf(stderr, "bench: %s\n", err.text); return 2; }
+        for (int threads = 2; threads <= nproc && nconf < MAXCONF; threads++) {
+            if (fast_forward_init(&fast[nconf++], &t, threads, widest, &err) != 0) {
+                fprintf(stderr, "bench: %s\n", err.text);
+                return 2;
+            }
+        }
 
         /* rounds of every configuration in turn; the best of each is reported, so that other
          * programs on the machine disturb the comparison as little as possible */
