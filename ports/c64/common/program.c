@@ -147,7 +147,7 @@ void program_run(RunOptions *o) {
     static const char empty[] = "";
     const char *prompt = o->prompt != 0 ? o->prompt : empty;
     int *prompt_tokens;
-    int num_prompt_tokens = 0, token, next, pos = 0, forced, sampled;
+    int num_prompt_tokens = 0, token, next, pos = 0, forced, sampled, i;
     int vocab;
     u64 seed, no_seed;
     const f32 *logits;
@@ -171,15 +171,18 @@ void program_run(RunOptions *o) {
     open_model(o->steps);
     /* no top-p buffers (two vocabulary-sized arrays): the scan picks the same tokens */
     if (sampler_init(&sampler, vocab, o->temperature, o->topp, MATH, 0) != 0) console_fail("out of memory");
+#ifdef F32_SOFT
     sampler.rng_state = seed;
+#else
+    sampler.rng_state = (RngState)seed.high << 32 | (RngState)seed.low; /* the native build's uint64_t */
+#endif
 
     xtok_open(info.tokenizer_at, vocab);
     prompt_tokens = (int *)malloc((strlen(prompt) + 3) * sizeof(int));
     if (prompt_tokens == NULL) console_fail("out of memory");
-    switch (xtok_encode(prompt, 1, 0, prompt_tokens, &num_prompt_tokens)) {
-    case XTOK_NO_SPACE_TOKEN: console_fail("prompt: the tokenizer has no space token for the dummy prefix");
-    case XTOK_NO_BYTE_TOKEN: console_fail("prompt: a byte has no token");
-    }
+    i = xtok_encode(prompt, 1, 0, prompt_tokens, &num_prompt_tokens);
+    if (i == XTOK_NO_SPACE_TOKEN) console_fail("prompt: the tokenizer has no space token for the dummy prefix");
+    if (i != 0) console_fail("prompt: a byte has no token");
 
     trace_writer_init(&writer, put_trace, 0);
     /* greedy decoding never draws: a greedy trace records seed 0 unless one was given */

@@ -72,6 +72,7 @@ int main(int argc, char **argv) {
         return 0;
     }
 #endif
+#ifdef __CC65__
     if (argc == 5 && strcmp(argv[3], "--heap") == 0) {
         static char digits[12];
         char *d = digits + sizeof digits - 1;
@@ -82,6 +83,7 @@ int main(int argc, char **argv) {
         write(1, d, (unsigned)(digits + sizeof digits - d));
         return 0;
     }
+#endif
     o.prompt = 0;
     o.temperature = F32_BITS(0x3F800000); /* 1.0 */
     o.topp = F32_BITS(0x3F666666);        /* 0.9 */
