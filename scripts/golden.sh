@@ -27,8 +27,17 @@ manifest="$golden/scenarios.tsv"
 [ -f "$manifest" ] || { echo "golden: no manifest $manifest" >&2; exit 2; }
 
 # The working folder lives inside the output folder so that renames out of it stay atomic.
+# Its name holds this process's id: a folder left by a killed run (SIGKILL skips the trap)
+# is removed by the next run once its process is gone.
 mkdir -p "$out_dir"
-work=$(mktemp -d "$out_dir/.work-XXXXXX")
+for stale in "$out_dir"/.work-*; do
+    [ -d "$stale" ] || continue
+    pid=${stale##*/.work-}
+    pid=${pid%%-*}
+    case "$pid" in '' | *[!0-9]*) continue ;; esac
+    kill -0 "$pid" 2>/dev/null || rm -rf "$stale"
+done
+work=$(mktemp -d "$out_dir/.work-$$-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # Reads the manifest into parallel arrays; one scenario per line, TAB-separated.
