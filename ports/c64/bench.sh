@@ -11,7 +11,8 @@
 #   does nothing else; minus --stream-only 0, that is what streaming the weights costs.
 # - other: the rest (RMSNorm, RoPE, softmax and SwiGLU arithmetic, residual adds, argmax,
 #   tokenizer, trace writing, loops and calls).
-# Each run's trace and cycle count stay in BENCH_DIR/runs/.
+# Each run's trace and cycle count stay in BENCH_DIR/runs/; REPORT_ONLY=1 remakes the
+# table from them without running anything.
 #
 # usage: ports/c64/bench.sh BENCH_DIR IMAGE [OUTPUT.md]
 set -euo pipefail
@@ -24,7 +25,7 @@ variants="matmul attention kv math"
 jobs=${JOBS:-2}
 runs=$dir/runs
 mkdir -p "$runs"
-rm -f "$runs"/*
+[ -n "${REPORT_ONLY:-}" ] || rm -f "$runs"/*
 
 # run NAME PROGRAM ARGS...: trace in runs/NAME.trace, cycles in runs/NAME.cycles
 run() {
@@ -44,12 +45,14 @@ launch() {
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
     run "$@" &
 }
-launch plain "$dir/run65" "${zoo[@]}" -n $steps
-launch first "$dir/run65" "${zoo[@]}" -n 1
-launch stream "$dir/run65-stream" --stream-only $steps
-launch stream0 "$dir/run65-stream" --stream-only 0
-for v in $variants; do launch "$v" "$dir/run65-$v" "${zoo[@]}" -n $steps; done
-wait
+if [ -z "${REPORT_ONLY:-}" ]; then
+    launch plain "$dir/run65" "${zoo[@]}" -n $steps
+    launch first "$dir/run65" "${zoo[@]}" -n 1
+    launch stream "$dir/run65-stream" --stream-only $steps
+    launch stream0 "$dir/run65-stream" --stream-only 0
+    for v in $variants; do launch "$v" "$dir/run65-$v" "${zoo[@]}" -n $steps; done
+    wait
+fi
 
 cycles() { cat "$runs/$1.cycles"; }
 plain=$(cycles plain)
@@ -74,7 +77,7 @@ per_token=$(( (plain - first) / (steps - 1) ))
     echo "| work | cycles | share | per token |"
     echo "|---|---|---|---|"
     rest=$plain
-    row() { awk -v l="$1" -v c="$2" -v t="$plain" -v s="$steps" 'BEGIN{printf "| %s | %d | %.1f%% | %d |\n", l, c, 100 * c / t, c / s}'; }
+    row() { awk -v l="$1" -v c="$2" -v t="$plain" -v s="$steps" 'BEGIN{printf "| %s | %.0f | %.1f%% | %.0f |\n", l, c, 100 * c / t, c / s}'; }
     for v in $variants; do
         c=$(( $(cycles "$v") - plain ))
         rest=$(( rest - c ))
@@ -90,6 +93,6 @@ per_token=$(( (plain - first) / (steps - 1) ))
     row "reading the weight stream through xmem" "$c"
     row "other (norms, RoPE/softmax/SwiGLU arithmetic, argmax, tokenizer, trace, calls)" "$rest"
     echo
-    echo "Bench time: $((SECONDS - start)) s with $jobs runs at a time."
+    [ -n "${REPORT_ONLY:-}" ] || echo "Bench time: $((SECONDS - start)) s with $jobs runs at a time."
 } >"$output"
 cat "$output"
