@@ -183,20 +183,10 @@ void diff_headers(const Trace *te, const Trace *ta, DiffResult *r) {
 
 /* ---- logits ---- */
 
-static int topk_before(const TraceTopkPair *x, const TraceTopkPair *y) {
-    int xn = is_nan(x->bits), yn = is_nan(y->bits);
-    if (xn != yn) return yn;
-    if (!xn) {
-        int64_t kx = ordered(x->bits), ky = ordered(y->bits);
-        if (kx != ky) return kx > ky;
-    }
-    return x->index < y->index;
-}
-
 static int compare_topk(const void *p, const void *q) {
     const TraceTopkPair *x = p, *y = q;
-    if (topk_before(x, y)) return -1;
-    if (topk_before(y, x)) return 1;
+    if (trace_topk_before(x, y)) return -1;
+    if (trace_topk_before(y, x)) return 1;
     return 0;
 }
 

@@ -758,8 +758,7 @@ static int read_logits(TraceParser *p, long line) {
     return 0;
 }
 
-/* a comes before b in TOPK order: larger first, equal values by lower index, NaNs last */
-static int topk_before(const TraceTopkPair *a, const TraceTopkPair *b) {
+int trace_topk_before(const TraceTopkPair *a, const TraceTopkPair *b) {
     int a_nan = is_nan_bits(a->bits), b_nan = is_nan_bits(b->bits);
     if (a_nan != b_nan) return b_nan;
     if (!a_nan) {
@@ -838,7 +837,7 @@ static int read_topk(TraceParser *p, long line) {
         }
         pairs[n].index = (long)index;
         pairs[n].bits = (uint32_t)bits;
-        if (n > 0 && topk_before(&pairs[n], &pairs[n - 1])) {
+        if (n > 0 && trace_topk_before(&pairs[n], &pairs[n - 1])) {
             FAIL(p, line, "TOPK POS=%ld: pair %zu (%ld:%08lX) is out of order (largest first, equal values by lower "
                           "index, NaN last)",
                  pos, n + 1, (long)index, (unsigned long)pairs[n].bits);

@@ -29,6 +29,10 @@ typedef struct {
     uint32_t bits;
 } TraceTopkPair;
 
+/* a comes before b in TOPK order (docs/trace-format.md): larger value first, equal values by
+ * lower index, NaNs last; -0 and +0 are equal. */
+int trace_topk_before(const TraceTopkPair *a, const TraceTopkPair *b);
+
 /* LAYER: digests in the order q, k, v, att, ffn, x */
 #define TRACE_LAYER_OPS 6
 typedef struct {
