@@ -1,161 +1,178 @@
 /* The forward pass, in the float operation order of llama2.c's run.c.
  *
- * This order is the reference every port is checked against: each matmul row is summed
- * j = 0..n-1 in float, RMSNorm, softmax, RoPE, attention and SwiGLU are written exactly as
- * the original writes them. Do not reorder, fuse or vectorise a reduction here. */
+ * This order is the reference every port is checked against: the kernels (engine/kernels.c)
+ * sum each matmul row j = 0..n-1 in float, and RMSNorm, softmax, RoPE, attention and
+ * SwiGLU are written exactly as the original writes them. Do not reorder, fuse or vectorise
+ * a reduction here.
+ *
+ * C89 with engine/f32.h arithmetic: the same source is the host's reference and the 6502's
+ * soft-float engine. The weights come one row at a time from a WeightSource, in the order
+ * of engine/weights.h, and keys and values go through a KVCache; by default both are the
+ * checkpoint image and the run state in memory (below), on the 6502 they stream from
+ * external memory (ports/c64/). ENGINE_SMALL builds (the 6502) have no defaults: the
+ * transformer's source and cache must be set. */
 #include "transformer.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "kernels.h"
 
-void rmsnorm(float *o, const float *x, const float *weight, int size) {
-    float ss = 0.0f;
-    for (int j = 0; j < size; j++) ss += x[j] * x[j];
-    ss /= size;
-    ss += 1e-5f;
-    ss = 1.0f / sqrtf(ss);
-    for (int j = 0; j < size; j++) o[j] = weight[j] * (ss * x[j]);
+#ifndef ENGINE_SMALL
+/* ----------------------------------------------------------------------------
+ * weights and KV cache in memory: pointers into the checkpoint image and the run state */
+
+typedef struct {
+    WeightSource base;
+    const Transformer *t;
+} MemoryWeights;
+
+static const f32 *memory_row(WeightSource *self, WeightTensor tensor, int layer, long row, int n) {
+    const Transformer *t = ((MemoryWeights *)self)->t;
+    const TransformerWeights *w = &t->weights;
+    const Config *p = &t->config;
+    long dim = p->dim, kv_dim = (long)p->dim * p->n_kv_heads / p->n_heads, hidden = p->hidden_dim;
+    long l = layer;
+    const f32 *matrix = NULL;
+    long rows = 0; /* of the tensor in one layer */
+    switch (tensor) {
+    case WEIGHTS_EMBEDDING: matrix = w->token_embedding_table; break;
+    case WEIGHTS_RMS_ATT: matrix = w->rms_att_weight; rows = 1; break;
+    case WEIGHTS_WQ: matrix = w->wq; rows = dim; break;
+    case WEIGHTS_WK: matrix = w->wk; rows = kv_dim; break;
+    case WEIGHTS_WV: matrix = w->wv; rows = kv_dim; break;
+    case WEIGHTS_WO: matrix = w->wo; rows = dim; break;
+    case WEIGHTS_RMS_FFN: matrix = w->rms_ffn_weight; rows = 1; break;
+    case WEIGHTS_W1: matrix = w->w1; rows = hidden; break;
+    case WEIGHTS_W3: matrix = w->w3; rows = hidden; break;
+    case WEIGHTS_W2: matrix = w->w2; rows = dim; break;
+    case WEIGHTS_RMS_FINAL: matrix = w->rms_final_weight; break;
+    case WEIGHTS_CLASSIFIER: matrix = w->wcls; break;
+    }
+    return matrix + ((size_t)l * (size_t)rows + (size_t)row) * (size_t)n;
 }
 
-void softmax(const MathLibrary *math, float *x, int size) {
-    float max_val = x[0];
-    for (int i = 1; i < size; i++)
-        if (x[i] > max_val) max_val = x[i];
-    float sum = 0.0f;
-    for (int i = 0; i < size; i++) {
-        x[i] = math->exp(x[i] - max_val);
-        sum += x[i];
-    }
-    for (int i = 0; i < size; i++) x[i] /= sum;
+typedef struct {
+    KVCache base;
+    const Transformer *t;
+} MemoryCache;
+
+/* key_cache and value_cache are (layer, seq_len, kv_dim) */
+static f32 *memory_entry(const Transformer *t, int which, int layer, int pos) {
+    const Config *p = &t->config;
+    size_t kv_dim = (size_t)p->dim * (size_t)p->n_kv_heads / (size_t)p->n_heads;
+    size_t at = ((size_t)layer * (size_t)p->seq_len + (size_t)pos) * kv_dim;
+    return (which == 0 ? t->state.key_cache : t->state.value_cache) + at;
 }
 
-/* W (d,n) @ x (n,) -> xout (d,) */
-void matmul(float *xout, const float *x, const float *w, int n, int d) {
-    for (int i = 0; i < d; i++) {
-        const float *row = w + (size_t)i * (size_t)n;
-        float val = 0.0f;
-        for (int j = 0; j < n; j++) val += row[j] * x[j];
-        xout[i] = val;
-    }
+static f32 *memory_slot(KVCache *self, int which, int layer, int pos) {
+    return memory_entry(((MemoryCache *)self)->t, which, layer, pos);
 }
 
-/* Rotates q (all dim entries) and k (the first kv_dim) in pairs by position-dependent angles. */
-void rope(const MathLibrary *math, float *q, float *k, int dim, int kv_dim, int head_size, int pos) {
-    for (int i = 0; i < dim; i += 2) {
-        int head_dim = i % head_size;
-        float freq = 1.0f / math->pow(10000.0f, head_dim / (float)head_size);
-        float val = pos * freq;
-        float fcr = math->cos(val);
-        float fci = math->sin(val);
-        int rotn = i < kv_dim ? 2 : 1; /* how many vectors: 2 = q and k, 1 = q only */
-        for (int v = 0; v < rotn; v++) {
-            float *vec = v == 0 ? q : k;
-            float v0 = vec[i];
-            float v1 = vec[i + 1];
-            vec[i] = v0 * fcr - v1 * fci;
-            vec[i + 1] = v0 * fci + v1 * fcr;
-        }
-    }
+static void memory_commit(KVCache *self, int layer, int pos) {
+    (void)self, (void)layer, (void)pos; /* the slots are the cache */
 }
 
-/* Attention of one query head over positions 0..pos: scores into att (pos + 1 entries),
- * softmax, then the weighted sum of the values into xb (head_size entries). key_cache and
- * value_cache point at the head's first entry at position 0; consecutive positions are
- * kv_dim floats apart. */
-void attention_head(const MathLibrary *math, float *xb, float *att, const float *q, const float *key_cache,
-                    const float *value_cache, int kv_dim, int head_size, int pos) {
-    for (int t_ = 0; t_ <= pos; t_++) {
-        const float *k = key_cache + (size_t)t_ * kv_dim;
-        float score = 0.0f;
-        for (int i = 0; i < head_size; i++) score += q[i] * k[i];
-        score /= sqrtf(head_size);
-        att[t_] = score;
-    }
-    softmax(math, att, pos + 1);
-    memset(xb, 0, (size_t)head_size * sizeof(float));
-    for (int t_ = 0; t_ <= pos; t_++) {
-        const float *v = value_cache + (size_t)t_ * kv_dim;
-        float a = att[t_];
-        for (int i = 0; i < head_size; i++) xb[i] += a * v[i];
-    }
+static const f32 *memory_head(KVCache *self, int which, int layer, int pos, int head) {
+    const Config *p = &((MemoryCache *)self)->t->config;
+    return memory_entry(((MemoryCache *)self)->t, which, layer, pos) + (size_t)head * (size_t)(p->dim / p->n_heads);
+}
+#endif
+
+/* ----------------------------------------------------------------------------
+ * the forward pass */
+
+/* W (d,n) @ x (n,) -> xout (d,), the rows of W coming from the weight source */
+static void matmul_rows(f32 *xout, const f32 *x, WeightSource *w, WeightTensor tensor, int layer, int n, int d) {
+    int i;
+    for (i = 0; i < d; i++) xout[i] = dot(w->row(w, tensor, layer, i, n), x, n);
 }
 
-/* Grouped-query attention of every head over positions 0..pos; writes s->xb. */
-static void attention(Transformer *t, size_t loff, int pos) {
+/* Grouped-query attention of every head over positions 0..pos; writes s->xb. The heads run
+ * one after another, so they share one row of scores. */
+static void attention(Transformer *t, KVCache *cache, int layer, int pos) {
     const Config *p = &t->config;
     RunState *s = &t->state;
     int head_size = p->dim / p->n_heads;
-    int kv_dim = head_size * p->n_kv_heads;
     int kv_mul = p->n_heads / p->n_kv_heads;
-    for (int h = 0; h < p->n_heads; h++) {
-        size_t kv_off = loff + (size_t)(h / kv_mul) * head_size;
-        attention_head(t->math, s->xb + h * head_size, s->att + (size_t)h * (size_t)p->seq_len, s->q + h * head_size,
-                       s->key_cache + kv_off, s->value_cache + kv_off, kv_dim, head_size, pos);
+    int h, t_, i;
+    for (h = 0; h < p->n_heads; h++) {
+        const f32 *q = s->q + h * head_size;
+        f32 *att = s->att;
+        f32 *xb = s->xb + h * head_size;
+        for (t_ = 0; t_ <= pos; t_++) att[t_] = attention_score(q, cache->head(cache, 0, layer, t_, h / kv_mul), head_size);
+        softmax(t->math, att, pos + 1);
+        for (i = 0; i < head_size; i++) xb[i] = F32_BITS(0x00000000);
+        for (t_ = 0; t_ <= pos; t_++) attention_mix(xb, att[t_], cache->head(cache, 1, layer, t_, h / kv_mul), head_size);
     }
 }
 
-/* SwiGLU: hb = silu(hb) * hb2, with silu(x) = x * (1 / (1 + exp(-x))). */
-void swiglu(const MathLibrary *math, float *hb, const float *hb2, int hidden_dim) {
-    for (int i = 0; i < hidden_dim; i++) {
-        float val = hb[i];
-        val *= (1.0f / (1.0f + math->exp(-val)));
-        val *= hb2[i];
-        hb[i] = val;
-    }
-}
-
-static void probe(Transformer *t, int layer, const char *what, const float *vec, int n) {
+static void probe(Transformer *t, int layer, const char *what, const f32 *vec, int n) {
     if (t->probe != NULL) t->probe(t->probe_context, layer, what, vec, n);
 }
 
-float *forward(Transformer *t, int token, int pos) {
+f32 *forward(Transformer *t, int token, int pos) {
     const Config *p = &t->config;
-    const TransformerWeights *w = &t->weights;
     RunState *s = &t->state;
-    float *x = s->x;
+    f32 *x = s->x;
     int dim = p->dim;
     int kv_dim = (p->dim * p->n_kv_heads) / p->n_heads;
     int hidden_dim = p->hidden_dim;
     int head_size = dim / p->n_heads;
+    int l;
+    /* the weights and the KV cache: the transformer's own, or the ones in memory */
+    WeightSource *w = t->source;
+    KVCache *cache = t->cache;
+#ifndef ENGINE_SMALL
+    MemoryWeights memory_weights;
+    MemoryCache memory_cache;
+    if (w == NULL) {
+        memory_weights.base.row = memory_row;
+        memory_weights.t = t;
+        w = &memory_weights.base;
+    }
+    if (cache == NULL) {
+        memory_cache.base.slot = memory_slot;
+        memory_cache.base.commit = memory_commit;
+        memory_cache.base.head = memory_head;
+        memory_cache.t = t;
+        cache = &memory_cache.base;
+    }
+#endif
 
-    memcpy(x, w->token_embedding_table + (size_t)token * (size_t)dim, (size_t)dim * sizeof(*x));
+    memcpy(x, w->row(w, WEIGHTS_EMBEDDING, 0, token, dim), (size_t)dim * sizeof(*x));
 
-    for (size_t l = 0; l < (size_t)p->n_layers; l++) {
-        int layer = (int)l;
-        rmsnorm(s->xb, x, w->rms_att_weight + l * dim, dim);
+    for (l = 0; l < p->n_layers; l++) {
+        rmsnorm(s->xb, x, w->row(w, WEIGHTS_RMS_ATT, l, 0, dim), dim);
 
-        size_t loff = l * (size_t)p->seq_len * (size_t)kv_dim;
-        s->k = s->key_cache + loff + (size_t)pos * kv_dim;
-        s->v = s->value_cache + loff + (size_t)pos * kv_dim;
-
-        matmul(s->q, s->xb, w->wq + l * dim * dim, dim, dim);
-        matmul(s->k, s->xb, w->wk + l * dim * kv_dim, dim, kv_dim);
-        matmul(s->v, s->xb, w->wv + l * dim * kv_dim, dim, kv_dim);
+        s->k = cache->slot(cache, 0, l, pos);
+        s->v = cache->slot(cache, 1, l, pos);
+        matmul_rows(s->q, s->xb, w, WEIGHTS_WQ, l, dim, dim);
+        matmul_rows(s->k, s->xb, w, WEIGHTS_WK, l, dim, kv_dim);
+        matmul_rows(s->v, s->xb, w, WEIGHTS_WV, l, dim, kv_dim);
 
         rope(t->math, s->q, s->k, dim, kv_dim, head_size, pos);
-        probe(t, layer, "q", s->q, dim);
-        probe(t, layer, "k", s->k, kv_dim);
-        probe(t, layer, "v", s->v, kv_dim);
+        probe(t, l, "q", s->q, dim);
+        probe(t, l, "k", s->k, kv_dim);
+        probe(t, l, "v", s->v, kv_dim);
+        cache->commit(cache, l, pos);
 
-        attention(t, loff, pos);
+        attention(t, cache, l, pos);
 
-        matmul(s->xb2, s->xb, w->wo + l * dim * dim, dim, dim);
-        probe(t, layer, "att", s->xb2, dim);
-        for (int i = 0; i < dim; i++) x[i] += s->xb2[i];
+        matmul_rows(s->xb2, s->xb, w, WEIGHTS_WO, l, dim, dim);
+        probe(t, l, "att", s->xb2, dim);
+        residual_add(x, s->xb2, dim);
 
-        rmsnorm(s->xb, x, w->rms_ffn_weight + l * dim, dim);
-        matmul(s->hb, s->xb, w->w1 + l * dim * hidden_dim, dim, hidden_dim);
-        matmul(s->hb2, s->xb, w->w3 + l * dim * hidden_dim, dim, hidden_dim);
+        rmsnorm(s->xb, x, w->row(w, WEIGHTS_RMS_FFN, l, 0, dim), dim);
+        matmul_rows(s->hb, s->xb, w, WEIGHTS_W1, l, dim, hidden_dim);
+        matmul_rows(s->hb2, s->xb, w, WEIGHTS_W3, l, dim, hidden_dim);
         swiglu(t->math, s->hb, s->hb2, hidden_dim);
-        matmul(s->xb, s->hb, w->w2 + l * dim * hidden_dim, hidden_dim, dim);
-        probe(t, layer, "ffn", s->xb, dim);
-        for (int i = 0; i < dim; i++) x[i] += s->xb[i];
-        probe(t, layer, "x", x, dim);
+        matmul_rows(s->xb, s->hb, w, WEIGHTS_W2, l, hidden_dim, dim);
+        probe(t, l, "ffn", s->xb, dim);
+        residual_add(x, s->xb, dim);
+        probe(t, l, "x", x, dim);
     }
 
-    rmsnorm(x, x, w->rms_final_weight, dim);
-    matmul(s->logits, x, w->wcls, p->dim, p->vocab_size);
+    rmsnorm(x, x, w->row(w, WEIGHTS_RMS_FINAL, 0, 0, dim), dim);
+    matmul_rows(s->logits, x, w, WEIGHTS_CLASSIFIER, 0, p->dim, p->vocab_size);
     return s->logits;
 }

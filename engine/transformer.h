@@ -1,12 +1,16 @@
-/* The Llama-2 transformer of llama2.c: checkpoint layout, run state and forward pass. */
+/* The Llama-2 transformer of llama2.c: checkpoint layout, run state and forward pass.
+ *
+ * forward() (engine/forward.c) is C89 with engine/f32.h arithmetic and builds for every
+ * target, the 6502 included. It reaches the weights through a WeightSource and the KV
+ * cache through a KVCache; the defaults (source and cache NULL) are the checkpoint image
+ * and the run state in memory. The checkpoint loader below is for hosts and the Pico. */
 #ifndef ENGINE_TRANSFORMER_H
 #define ENGINE_TRANSFORMER_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "errors.h"
+#include "f32.h"
 #include "mathlib.h"
+#include "weights.h"
 
 /* The 28-byte header of a legacy (version 0) llama2.c checkpoint. */
 typedef struct {
@@ -22,50 +26,80 @@ typedef struct {
 #define CHECKPOINT_HEADER_BYTES 28
 
 typedef struct {
-    const float *token_embedding_table; /* (vocab_size, dim) */
-    const float *rms_att_weight;        /* (layer, dim) */
-    const float *rms_ffn_weight;        /* (layer, dim) */
-    const float *wq;                    /* (layer, dim, n_heads * head_size) */
-    const float *wk;                    /* (layer, dim, n_kv_heads * head_size) */
-    const float *wv;                    /* (layer, dim, n_kv_heads * head_size) */
-    const float *wo;                    /* (layer, n_heads * head_size, dim) */
-    const float *w1;                    /* (layer, hidden_dim, dim) */
-    const float *w2;                    /* (layer, dim, hidden_dim) */
-    const float *w3;                    /* (layer, hidden_dim, dim) */
-    const float *rms_final_weight;      /* (dim) */
-    const float *wcls;                  /* (vocab_size, dim): the embedding table when shared */
+    const f32 *token_embedding_table; /* (vocab_size, dim) */
+    const f32 *rms_att_weight;        /* (layer, dim) */
+    const f32 *rms_ffn_weight;        /* (layer, dim) */
+    const f32 *wq;                    /* (layer, dim, n_heads * head_size) */
+    const f32 *wk;                    /* (layer, dim, n_kv_heads * head_size) */
+    const f32 *wv;                    /* (layer, dim, n_kv_heads * head_size) */
+    const f32 *wo;                    /* (layer, n_heads * head_size, dim) */
+    const f32 *w1;                    /* (layer, hidden_dim, dim) */
+    const f32 *w2;                    /* (layer, dim, hidden_dim) */
+    const f32 *w3;                    /* (layer, hidden_dim, dim) */
+    const f32 *rms_final_weight;      /* (dim) */
+    const f32 *wcls;                  /* (vocab_size, dim): the embedding table when shared */
 } TransformerWeights;
 
+/* Where forward() gets its weights: one row at a time, in engine/weights.h's order (the
+ * embedding row of the input token first). row() returns the n weights of row `row` of
+ * `tensor` in `layer` (0 for the tensors outside the layers; an RMS weight vector is row
+ * 0); the pointer stays valid until the next call. In memory it points into the
+ * checkpoint image; a streaming source reads the next n floats into a buffer. */
+typedef struct WeightSource WeightSource;
+struct WeightSource {
+    const f32 *(*row)(WeightSource *self, WeightTensor tensor, int layer, long row, int n);
+};
+
+/* Where forward() keeps keys and values. slot() is where the key (which = 0) or value
+ * (which = 1) vector of `layer` at position pos goes (kv_dim floats); commit() is called
+ * once both hold their vectors (after RoPE). head() returns kv head `head`'s head_size
+ * floats of a stored key or value; the pointer stays valid until the next call. */
+typedef struct KVCache KVCache;
+struct KVCache {
+    f32 *(*slot)(KVCache *self, int which, int layer, int pos);
+    void (*commit)(KVCache *self, int layer, int pos);
+    const f32 *(*head)(KVCache *self, int which, int layer, int pos, int head);
+};
+
 typedef struct {
-    float *x;      /* activation at current time stamp (dim) */
-    float *xb;     /* same, but inside a residual branch (dim) */
-    float *xb2;    /* an additional buffer just for convenience (dim) */
-    float *hb;     /* buffer for hidden dimension in the ffn (hidden_dim) */
-    float *hb2;    /* buffer for hidden dimension in the ffn (hidden_dim) */
-    float *q;      /* query (dim) */
-    float *k;      /* key: points into key_cache at the current position */
-    float *v;      /* value: points into value_cache at the current position */
-    float *att;    /* attention scores (n_heads, seq_len) */
-    float *logits; /* output logits (vocab_size) */
-    float *key_cache;   /* (layer, seq_len, kv_dim) */
-    float *value_cache; /* (layer, seq_len, kv_dim) */
+    f32 *x;      /* activation at current time stamp (dim) */
+    f32 *xb;     /* same, but inside a residual branch (dim) */
+    f32 *xb2;    /* an additional buffer just for convenience (dim) */
+    f32 *hb;     /* buffer for hidden dimension in the ffn (hidden_dim) */
+    f32 *hb2;    /* buffer for hidden dimension in the ffn (hidden_dim) */
+    f32 *q;      /* query (dim) */
+    f32 *k;      /* key: the KV cache's slot at the current position */
+    f32 *v;      /* value: the KV cache's slot at the current position */
+    f32 *att;    /* attention scores: forward() uses the first seq_len (one head at a time) */
+    f32 *logits; /* output logits (vocab_size) */
+    f32 *key_cache;   /* (layer, seq_len, kv_dim), in memory; unused with another KVCache */
+    f32 *value_cache; /* (layer, seq_len, kv_dim) */
 } RunState;
 
 /* Where forward() reports intermediate vectors, for layer records in traces.
  * layer is -1 for the final norm; what names the operation ("q", "k", "v", "att", "ffn",
  * "x" for the residual stream after the layer). */
-typedef void (*ForwardProbe)(void *context, int layer, const char *what, const float *vec, int n);
+typedef void (*ForwardProbe)(void *context, int layer, const char *what, const f32 *vec, int n);
 
 typedef struct {
     Config config;              /* vocab_size here is always positive */
     int shared_classifier;      /* 1 when wcls is the embedding table */
-    TransformerWeights weights;
+    TransformerWeights weights; /* in memory; unused with another WeightSource */
     RunState state;
     const MathLibrary *math;    /* expf, powf, sinf, cosf used by forward */
     ForwardProbe probe;         /* NULL unless a trace wants layer records */
     void *probe_context;
     unsigned char *file_data;   /* owned copy of the checkpoint file, or NULL */
+    WeightSource *source;       /* NULL: weights from `weights` */
+    KVCache *cache;             /* NULL: key_cache and value_cache in `state` */
 } Transformer;
+
+/* One step: the logits for the token after `token` at position pos. */
+f32 *forward(Transformer *t, int token, int pos);
+
+#ifndef F32_SOFT
+#include <stddef.h>
+#include <stdint.h>
 
 /* Largest run state (KV cache and buffers) a checkpoint may ask for. */
 #define RUN_STATE_MAX_BYTES ((uint64_t)4 << 30)
@@ -88,8 +122,6 @@ int transformer_load(Transformer *t, const char *path, ErrorText *warning, Error
 /* Allocates the run state (KV cache and buffers); 0 or -1 with a message. */
 int transformer_alloc_state(Transformer *t, ErrorText *err);
 void transformer_free(Transformer *t);
-
-/* One step: the logits for the token after `token` at position pos. */
-float *forward(Transformer *t, int token, int pos);
+#endif
 
 #endif

@@ -5,9 +5,18 @@
 #   make test-c64-host  the 6502 program's parts built natively against the reference
 #                       (compact tokenizer, model image)
 #   make c64-images     the model images (never committed: made from the models)
+#   make c64            the sim65 program (build/c64/run65), the C64 program (build/c64/llama2.prg)
+#                       and the REU image
+#   make test-c64-program  the C64 program natively, keyboard/screen/printer/REU stood in for
+#   make test-c64-map   both programs fit their memory maps (from the linker maps), and the
+#                       C64 scenarios' captures are there
+#   make capture-c64    the C64 scenarios under sim65 into golden/captures/c64/
+#   make bench-c64      6502 cycles per token and where they go
 
-# The sampler's generator keeps its 64-bit state in engine/u64.c's C89 arithmetic.
-ENGINE_SRC += engine/u64.c
+# The reference kernels (engine/kernels.c, used by engine/forward.c, the fast path and the
+# sampler) and the sampler generator's 64-bit arithmetic (engine/u64.c): C89 engine parts
+# that the 6502 builds share with every other build.
+ENGINE_SRC += engine/u64.c engine/kernels.c
 
 # --- host tests of the C89 building blocks ----------------------------------------------
 TEST_U64 = $(BUILD)/tests/test_u64
@@ -54,6 +63,142 @@ $(TEST_C64_HOST): tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) $(C6
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_DIR)/host/xmem_memory.c \
 	    $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
-test-c64-host: $(TEST_C64_HOST) $(C64_IMAGE) $(C64_BUILD)/synth32k.img
-	$(TEST_C64_HOST) $(MODELS) $(BUILD)
+
+# --- the 6502 builds (cc65) -------------------------------------------------------------
+# The engine (forward pass, kernels, sampler, portable math, soft-float) and the trace
+# writer compiled with cc65 as soft-float (F32_SOFT) and without the host-only parts
+# (ENGINE_SMALL), plus the program (ports/c64/common/) and one platform folder:
+#   ports/c64/sim65/   sim65: files for external memory, arguments, standard output
+#   ports/c64/c64/     C64: REU for external memory, keyboard, screen and printer
+CL65        ?= cl65
+SIM65       ?= sim65
+C64_CFLAGS  ?= -O
+C64_DEFS     = -DF32_SOFT -DENGINE_SMALL
+# a 768-byte C stack (the default is 2 KiB): the C64's memory is short, and the program's
+# deepest call chain took 312 bytes (measured under sim65 by filling the stack with a
+# pattern during a top-p run)
+C64_LDFLAGS  = -Wl -D,__STACKSIZE__=0x0300
+C64_ENGINE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
+                 $(sort $(wildcard engine/portable/*.c engine/softfloat/*.c)) trace/trace_writer.c
+C64_PROGRAM_SRC = $(C64_DIR)/common/model.c $(C64_DIR)/common/program.c $(C64_DIR)/common/xtokenizer.c \
+                  $(C64_DIR)/common/decimal.c
+C64_6502_HDR = $(ENGINE_HDR) $(wildcard engine/softfloat/*.h engine/portable/*.h) $(TRACE_HDR) $(C64_COMMON_HDR)
+RUN65        = $(C64_BUILD)/run65
+C64_PRG      = $(C64_BUILD)/llama2.prg
+
+C64_SIM_OBJ = $(patsubst %.c,$(C64_BUILD)/sim6502/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
+                $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c)
+C64_C64_OBJ = $(patsubst %.c,$(C64_BUILD)/c64/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
+                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c)
+
+# cc65's warnings go to a log beside each object (the soft-float sources are noisy)
+$(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) mk/c64.mk
+	@mkdir -p $(@D)
+	@echo "cl65 -t sim6502 $<"
+	@$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
+
+$(C64_BUILD)/c64/%.o: %.c $(C64_6502_HDR) mk/c64.mk
+	@mkdir -p $(@D)
+	@echo "cl65 -t c64 $<"
+	@$(CL65) -t c64 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
+
+$(RUN65): $(C64_SIM_OBJ)
+	$(CL65) -t sim6502 $(C64_LDFLAGS) -m $@.map -o $@ $^
+
+$(C64_PRG): $(C64_C64_OBJ)
+	$(CL65) -t c64 $(C64_LDFLAGS) -m $(@:.prg=.map) -o $@ $^
+	@echo "$@: $$(wc -c <$@) bytes"
+
+.PHONY: c64 capture-c64
+c64: $(RUN65) $(C64_PRG) $(C64_IMAGE)
+
+# The C64 scenarios of golden/scenarios.tsv under sim65, in parallel, into
+# golden/captures/c64/ (the gate is make test's test-captures).
+capture-c64: $(RUN65) $(C64_IMAGE) conform
+	MODELS=$(MODELS) RUN65=$(RUN65) C64_IMAGES=$(C64_BUILD) $(C64_DIR)/capture.sh
+
+# The sim65 program built natively (f32 is float, the file backend on POSIX I/O), for
+# test-c64-host: the program's logic against the golden traces in a second.
+RUN65_NATIVE = $(C64_BUILD)/run65-native
+RUN65_NATIVE_SRC = $(C64_PROGRAM_SRC) $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c
+
+$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c mk/c64.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) trace/trace_writer.c $(LDLIBS)
+
+test-c64-host: $(TEST_C64_HOST) $(C64_IMAGE) $(C64_BUILD)/synth32k.img $(RUN65_NATIVE)
+	$(TEST_C64_HOST) $(MODELS) $(BUILD) golden
 TEST_TARGETS += test-c64-host
+
+# The C64 program natively, with stand-ins for the KERNAL and the REU driver
+# (tests/c64_fake/): typed input, printer output against the golden traces.
+TEST_C64_PROGRAM = $(BUILD)/tests/test_c64_program
+C64_FAKE_HDR = $(wildcard tests/c64_fake/*.h)
+
+$(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_HDR) $(TRACE_HDR) mk/c64.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -c -o $@ $<
+
+$(TEST_C64_PROGRAM): tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
+                     $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I tests/c64_fake -o $@ tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
+	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) trace/trace_writer.c -lcmocka $(LDLIBS)
+
+.PHONY: test-c64-program
+test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE)
+	$(TEST_C64_PROGRAM) $(C64_IMAGE) golden
+TEST_TARGETS += test-c64-program
+
+# --- the memory maps --------------------------------------------------------------------
+TEST_C64_MAP = $(BUILD)/tests/test_c64_map
+
+$(TEST_C64_MAP): tests/test_c64_map.c $(C64_IMAGE_HDR) mk/c64.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_c64_map.c -lcmocka
+
+.PHONY: test-c64-map
+test-c64-map: $(TEST_C64_MAP) $(C64_PRG) $(RUN65) $(C64_IMAGE)
+	$(TEST_C64_MAP) $(C64_PRG:.prg=.map) $(RUN65).map $(C64_IMAGE) $(RUN65) golden
+TEST_TARGETS += test-c64-map
+
+# --- make bench-c64 ---------------------------------------------------------------------
+# The plain sim65 program and its instrumented variants (ports/c64/bench/twice.c): each
+# recompiles the files its flags apply to and links the rest as they are.
+C64_BENCH = $(C64_BUILD)/bench
+C64_BENCH_VARIANTS = matmul attention kv math stream
+BENCH_FLAGS_matmul    = -Ddot=bench_dot
+BENCH_FLAGS_attention = -Dattention_score=bench_attention_score -Dattention_mix=bench_attention_mix
+BENCH_FLAGS_kv        = -DBENCH_TWICE_KV
+BENCH_FLAGS_math      = -DBENCH_TWICE_MATH
+BENCH_FLAGS_stream    = -DBENCH_STREAM_PASS
+BENCH_FILES_matmul    = engine/forward.c
+BENCH_FILES_attention = engine/forward.c
+BENCH_FILES_kv        = $(C64_DIR)/common/model.c
+BENCH_FILES_math      = $(C64_DIR)/common/program.c
+BENCH_FILES_stream    = $(C64_DIR)/common/model.c $(C64_DIR)/common/program.c $(C64_DIR)/sim65/main.c
+C64_TWICE_OBJ = $(C64_BENCH)/twice.o
+
+$(C64_TWICE_OBJ): $(C64_DIR)/bench/twice.c $(C64_6502_HDR)
+	@mkdir -p $(@D)
+	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
+
+# $(1): the variant
+define C64_BENCH_VARIANT
+$(C64_BENCH)/$(1)/%.o: %.c $(C64_6502_HDR) mk/c64.mk
+	@mkdir -p $$(@D)
+	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_DEFS) $(BENCH_FLAGS_$(1)) -c -o $$@ $$< 2>$$(@:.o=.log) || { cat $$(@:.o=.log); exit 1; }
+
+$(C64_BENCH)/run65-$(1): $(patsubst %.c,$(C64_BENCH)/$(1)/%.o,$(BENCH_FILES_$(1))) $(C64_TWICE_OBJ) $(C64_SIM_OBJ)
+	$(CL65) -t sim6502 $(C64_LDFLAGS) -o $$@ $(patsubst %.c,$(C64_BENCH)/$(1)/%.o,$(BENCH_FILES_$(1))) \
+	    $(C64_TWICE_OBJ) $(filter-out $(patsubst %.c,$(C64_BUILD)/sim6502/%.o,$(BENCH_FILES_$(1))),$(C64_SIM_OBJ))
+endef
+$(foreach v,$(C64_BENCH_VARIANTS),$(eval $(call C64_BENCH_VARIANT,$(v))))
+
+$(C64_BENCH)/run65: $(RUN65)
+	@mkdir -p $(@D)
+	cp $(RUN65) $@
+
+.PHONY: bench-c64
+bench-c64: $(C64_BENCH)/run65 $(foreach v,$(C64_BENCH_VARIANTS),$(C64_BENCH)/run65-$(v)) $(C64_IMAGE)
+	$(C64_DIR)/bench.sh $(C64_BENCH) $(C64_IMAGE) $(C64_BENCH)/bench.md

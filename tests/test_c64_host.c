@@ -3,9 +3,13 @@
  * the converter writes (ports/c64/tools/c64pack.c), read through the external-memory
  * interface with the host backend (ports/c64/host/xmem_memory.c); the small decimal
  * parser (ports/c64/common/decimal.c) against parse_f32; the sampler's buffer-free top-p
- * (sample_topp_scan, what the 6502 uses) against sample_topp.
+ * (sample_topp_scan, what the 6502 uses) against sample_topp; and the whole sim65 program
+ * (ports/c64/sim65/ and common/, with the sim65 file backend) built natively as
+ * BUILD_DIR/c64/run65-native, whose traces of the c64_ scenarios must have the STEP and
+ * LOGITS records of the host golden byte for byte: the program's logic checked in a
+ * second, before sim65 checks the 6502 build in minutes (make capture-c64).
  *
- *   test_c64_host MODELS_DIR BUILD_DIR
+ *   test_c64_host MODELS_DIR BUILD_DIR GOLDEN_DIR
  *
  * BUILD_DIR holds the images make builds with c64pack: c64/stories260K.reu (with tok512,
  * the 2 MiB REU image) and c64/synth32k.img (with the 32000-token tokenizer.bin). */
@@ -29,7 +33,7 @@
 #include "../ports/c64/common/xmem.h"
 #include "../ports/c64/common/xtokenizer.h"
 
-static const char *models_dir, *build_dir;
+static const char *models_dir, *build_dir, *golden_dir;
 
 void xmem_fail(const char *what) { fail_msg("xmem: %s", what); }
 
@@ -249,18 +253,79 @@ static void test_topp_scan(void **state) {
     printf("    %ld picks equal\n", picks);
 }
 
+/* ----------------------------------------------------------------------------
+ * the program, natively */
+
+/* The STEP and LOGITS records of a trace, concatenated. */
+static char *step_records(FILE *f, size_t *len) {
+    size_t cap = 1 << 16, n = 0;
+    char *out = malloc(cap), line[16384];
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "L2T STEP ", 9) != 0 && strncmp(line, "L2T LOGITS ", 11) != 0) continue;
+        size_t l = strlen(line);
+        while (n + l + 1 > cap) out = realloc(out, cap *= 2);
+        memcpy(out + n, line, l);
+        n += l;
+    }
+    out[n] = '\0';
+    *len = n;
+    return out;
+}
+
+static void check_native(const char *scenario, const char *args) {
+    char work[] = "/tmp/c64-native-XXXXXX", command[2048], path[1024];
+    if (mkdtemp(work) == NULL) fail_msg("mkdtemp failed");
+    snprintf(command, sizeof command, "'%s/c64/run65-native' '%s/c64/stories260K.reu' '%s' %s --logits full", build_dir,
+             build_dir, work, args);
+    FILE *p = popen(command, "r");
+    assert_non_null(p);
+    size_t got_len, want_len;
+    char *got = step_records(p, &got_len);
+    int status = pclose(p);
+    snprintf(command, sizeof command, "rm -rf '%s'", work);
+    if (system(command) != 0) fail_msg("cannot remove %s", work);
+    if (status != 0) fail_msg("%s: exit status %d", scenario, status);
+    snprintf(path, sizeof path, "%s/portable/%s.trace", golden_dir, scenario);
+    FILE *g = fopen(path, "r");
+    if (g == NULL) fail_msg("%s: cannot open", path);
+    char *want = step_records(g, &want_len);
+    fclose(g);
+    assert_true(want_len > 1000);
+    if (got_len != want_len || memcmp(got, want, want_len) != 0) {
+        size_t i = 0;
+        while (i < got_len && i < want_len && got[i] == want[i]) i++;
+        fail_msg("%s: the native program's records differ from %s at byte %zu", scenario, path, i);
+    }
+    printf("    %s: %zu bytes of STEP and LOGITS records identical\n", scenario, want_len);
+    free(got);
+    free(want);
+}
+
+static void test_native_zoo(void **state) {
+    (void)state;
+    check_native("c64_zoo", "-t 0 -i Zoo -n 16");
+}
+
+static void test_native_sampled(void **state) {
+    (void)state;
+    check_native("c64_sampled", "-t 1.0 -p 0.9 -s 133742 -n 16");
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_c64_host MODELS_DIR BUILD_DIR\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: test_c64_host MODELS_DIR BUILD_DIR GOLDEN_DIR\n");
         return 2;
     }
     models_dir = argv[1];
     build_dir = argv[2];
+    golden_dir = argv[3];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokenizer_tok512),
         cmocka_unit_test(test_tokenizer_llama),
         cmocka_unit_test(test_decimal),
         cmocka_unit_test(test_topp_scan),
+        cmocka_unit_test(test_native_zoo),
+        cmocka_unit_test(test_native_sampled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
