@@ -4,7 +4,7 @@ PICO_PLATFORM = PICO-QEMU-MPS2-AN505
 CAPTURE_MATHS ?= libm portable
 
 .PHONY: capture-pico
-capture-pico: $(PICO_ELF) conform
+capture-pico: pico conform
 	PICO_ELF=$(PICO_ELF) RUNNER=scripts/run-pico.sh OUT=golden/captures/pico PLATFORM=$(PICO_PLATFORM) \
 	    MODELS=$(MODELS) MATHS="$(CAPTURE_MATHS)" scripts/golden.sh regen
 	scripts/capture-report.sh pico > golden/captures/pico/REPORT.md.tmp
