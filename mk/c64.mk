@@ -1,17 +1,19 @@
 # The 6502 builds: the engine compiled with cc65 and integer soft-float (F32_SOFT), run in
 # sim65 in CI and on a Commodore 64 with an REU. docs/c64.md has the design.
 #
-#   make test-u64       engine/u64.c (C89 64-bit arithmetic) against uint64_t
-#   make test-c64-host  the 6502 program's parts built natively against the reference
-#                       (compact tokenizer, model image)
-#   make c64-images     the model images (never committed: made from the models)
-#   make c64            the sim65 program (build/c64/run65), the C64 program (build/c64/llama2.prg)
-#                       and the REU image
+#   make c64               the sim65 program (build/c64/run65), the C64 program
+#                          (build/c64/llama2.prg) and the REU image
+#   make c64-images        the model images (never committed: made from the models)
+#   make capture-c64       the C64 scenarios under sim65 into golden/captures/c64/ (the gate
+#                          is test-captures: bit-identical to the host golden)
+#   make bench-c64         6502 cycles per token and where they go
+# In make test:
+#   make test-u64          engine/u64.c (C89 64-bit arithmetic) against uint64_t
+#   make test-c64-host     the 6502 program's parts natively against the reference: compact
+#                          tokenizer, decimal parser, top-p scan, the whole sim65 program
 #   make test-c64-program  the C64 program natively, keyboard/screen/printer/REU stood in for
-#   make test-c64-map   both programs fit their memory maps (from the linker maps), and the
-#                       C64 scenarios' captures are there
-#   make capture-c64    the C64 scenarios under sim65 into golden/captures/c64/
-#   make bench-c64      6502 cycles per token and where they go
+#   make test-c64-map      both programs fit their memory maps (from the linker maps), and the
+#                          C64 scenarios' captures are there
 
 # The reference kernels (engine/kernels.c, used by engine/forward.c, the fast path and the
 # sampler) and the sampler generator's 64-bit arithmetic (engine/u64.c): C89 engine parts
