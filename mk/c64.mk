@@ -15,10 +15,6 @@
 #   make test-c64-map      both programs fit their memory maps (from the linker maps), and the
 #                          C64 scenarios' captures are there
 
-# The reference kernels (engine/kernels.c, used by engine/forward.c, the fast path and the
-# sampler) and the sampler generator's 64-bit arithmetic (engine/u64.c): C89 engine parts
-# that the 6502 builds share with every other build.
-ENGINE_SRC += engine/u64.c engine/kernels.c
 
 # --- host tests of the C89 building blocks ----------------------------------------------
 TEST_U64 = $(BUILD)/tests/test_u64

@@ -10,7 +10,6 @@
 # widest the CPU has picked at run time), avx2 (vec4 and AVX2 only) or generic (vec4 only,
 # no run-time CPU detection). Results are the same bits with every choice.
 
-ENGINE_SRC += engine/forward_fast.c
 LDLIBS += -lpthread
 
 FAST_SIMD ?= auto

@@ -8,17 +8,10 @@
 #   make test-math-accuracy    the full measurement, 10^7 inputs per function
 #   make test-parse-float      cmocka: parse_float against (float)strtod, > 10^6 strings
 
-PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
-               engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
-               engine/portable/p_sinf.c engine/portable/p_cosf.c
-PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
+# PORTABLE_SRC and PORTABLE_HDR are listed with the engine in the top Makefile.
 PORTABLE_DIR = $(BUILD)/portable
 MPFR_LIBS   ?= -lmpfr -lgmp
 
-ENGINE_SRC += $(PORTABLE_SRC) engine/parse_float.c
-ENGINE_HDR += $(PORTABLE_HDR)
-# The run rule's prerequisites were expanded before this file was read: add ours.
-run: $(PORTABLE_SRC) $(PORTABLE_HDR) engine/parse_float.c engine/parse_float.h
 
 # The same sources built with F32_SOFT (integer soft-float, as for the 6502), as C89, with
 # every symbol renamed soft_*, so the test can compare both builds bit for bit.
