@@ -19,9 +19,9 @@
 # --- host tests of the C89 building blocks ----------------------------------------------
 TEST_U64 = $(BUILD)/tests/test_u64
 
-$(TEST_U64): tests/test_u64.c engine/u64.c engine/u64.h mk/c64.mk
+$(TEST_U64): tests/test_u64.c $(ENGINE_SRC) $(ENGINE_HDR) mk/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_u64.c engine/u64.c -lcmocka
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_u64.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 .PHONY: test-u64
 test-u64: $(TEST_U64)

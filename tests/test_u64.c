@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "../engine/sampler.h"
 #include "../engine/u64.h"
 
 #define RANDOM_CASES 200000
@@ -121,25 +122,12 @@ static void test_wide_inputs_ignored(void **state) {
     assert_true(join(&r) == UINT64_MAX);
 }
 
-/* llama2.c's generator, with uint64_t and with u64 */
+/* llama2.c's generator on uint64_t: the oracle for the sampler's rng_u32 on u64 */
 static uint32_t xorshift_native(uint64_t *state) {
     *state ^= *state >> 12;
     *state ^= *state << 25;
     *state ^= *state >> 27;
     return (uint32_t)((*state * 0x2545F4914F6CDD1Dull) >> 32);
-}
-
-static unsigned long xorshift_u64(u64 *state) {
-    static const u64 multiplier = {0x2545F491UL, 0x4F6CDD1DUL};
-    u64 t;
-    u64_shr(&t, state, 12);
-    u64_xor(state, state, &t);
-    u64_shl(&t, state, 25);
-    u64_xor(state, state, &t);
-    u64_shr(&t, state, 27);
-    u64_xor(state, state, &t);
-    u64_mul(&t, state, &multiplier);
-    return t.high;
 }
 
 static void test_xorshift_sequence(void **state) {
@@ -150,7 +138,7 @@ static void test_xorshift_sequence(void **state) {
         u64 ours = split(seeds[i]);
         for (int step = 0; step < 100000; step++) {
             uint32_t want = xorshift_native(&native);
-            unsigned long got = xorshift_u64(&ours);
+            unsigned long got = rng_u32(&ours);
             if (got != want) fail_msg("seed %llu step %d: %08lx, want %08lx", (unsigned long long)seeds[i], step, got,
                                       (unsigned long)want);
             assert_true(join(&ours) == native);
