@@ -506,14 +506,14 @@ float *forward_fast(FastForward *f, int token, int pos) {
 
         fast_matvec(f, s->xb2, s->xb, &fl->wo);
         probe(t, layer, "att", s->xb2, dim);
-        for (int i = 0; i < dim; i++) x[i] += s->xb2[i];
+        residual_add(x, s->xb2, dim);
 
         rmsnorm(s->xb, x, w->rms_ffn_weight + l * dim, dim);
         fast_matvec(f, f->h13, s->xb, &fl->w13);
         swiglu(t->math, f->h13, f->h13 + hidden_dim, hidden_dim);
         fast_matvec(f, s->xb, f->h13, &fl->w2);
         probe(t, layer, "ffn", s->xb, dim);
-        for (int i = 0; i < dim; i++) x[i] += s->xb[i];
+        residual_add(x, s->xb, dim);
         probe(t, layer, "x", x, dim);
     }
 
