@@ -41,10 +41,21 @@ static void put_trace(void *context, int ascii) {
     console_trace_byte(ascii);
 }
 
+/* The buffers open_model allocates, so that close_model can give them back (a native
+ * build runs program_run many times in one process: the tests). */
+#define MODEL_BUFFERS 9
+static f32 *model_buffers[MODEL_BUFFERS];
+static int model_buffer_count;
+
 static f32 *floats(int n) {
     f32 *p = (f32 *)malloc((size_t)n * sizeof(f32));
-    if (p == NULL) console_fail("out of memory");
+    if (p == NULL || model_buffer_count == MODEL_BUFFERS) console_fail("out of memory");
+    model_buffers[model_buffer_count++] = p;
     return p;
+}
+
+static void close_model(void) {
+    while (model_buffer_count > 0) free(model_buffers[--model_buffer_count]);
 }
 
 static void open_model(int positions) {
@@ -216,4 +227,6 @@ void program_run(RunOptions *o) {
         token = next;
     }
     trace_write_end(&writer);
+    free(prompt_tokens);
+    close_model();
 }
