@@ -27,7 +27,7 @@ PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable
                engine/portable/p_sinf.c engine/portable/p_cosf.c
 PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
 ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/kernels.c engine/tokenizer.c \
-             engine/sampler.c engine/u64.c engine/mathlib.c engine/fpcheck.c engine/parse_float.c \
+             engine/sampler.c engine/u64.c engine/mathlib.c engine/fpcheck.c engine/parse_float.c engine/input_file.c \
              $(PORTABLE_SRC) engine/forward_fast.c
 ENGINE_HDR = $(wildcard engine/*.h) $(PORTABLE_HDR)
 # The trace writer (C89, shared with the ports) and the host's trace files.

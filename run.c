@@ -7,6 +7,7 @@
  *
  * The transformer, tokenizer and sampler live in engine/; this file is the program:
  * options, generation, chat. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "engine/forward_fast.h"
+#include "engine/program_io.h"
 #include "engine/fpcheck.h"
 #include "engine/parse_float.h"
 #include "engine/sampler.h"
@@ -180,7 +182,7 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
  * utilities */
 
 static void fail(const ErrorText *err) {
-    fprintf(stderr, "run: %s\n", err->text);
+    program_io_error("run", err->text);
     exit(EXIT_FAILURE);
 }
 
@@ -233,26 +235,74 @@ static void trace_user(int pos, int system, const char *text) {
     if (tracer != NULL) trace_recorder_user(tracer, pos, system, text);
 }
 
-static void start_trace(TraceRecorder *r, const Options *o, const Transformer *t) {
+/* The model and tokenizer as the run read them: hashed from the loaders' bytes, not by
+ * reading the paths again (a pipe reads once; a file may change in between). */
+typedef struct {
+    Sha256 hash;
+    uint64_t bytes;
+    InputWatch watch;
+} HashedInput;
+
+/* Bytes after a checkpoint's weights that --trace reads to hash the whole file; a file with
+ * more (a huge sparse tail) is refused with --trace rather than read for minutes. */
+#define TRACE_TRAILING_BYTES_MAX ((unsigned long long)16 << 20)
+
+static void hash_bytes(void *context, const void *bytes, size_t n) {
+    HashedInput *h = context;
+    sha256_update(&h->hash, bytes, n);
+    h->bytes += n;
+}
+
+static void hashed_input_init(HashedInput *h, int hashing) {
+    memset(h, 0, sizeof *h);
+    sha256_init(&h->hash);
+    h->watch.consume = hashing ? hash_bytes : NULL;
+    h->watch.context = h;
+    h->watch.trailing_max = TRACE_TRAILING_BYTES_MAX;
+}
+
+static void hashed_input_hex(HashedInput *h, char hex[65]) {
+    unsigned char digest[32];
+    sha256_final(&h->hash, digest);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* Opens the trace file, before anything is printed: every problem with the name is known
+ * now, and a trace may never replace the files the run reads. */
+static void open_trace(TraceRecorder *r, const Options *o, const Transformer *t, const HashedInput *model,
+                       const HashedInput *tok) {
     ErrorText err;
-    char model_hash[65], tokenizer_hash[65];
-    uint64_t model_bytes, tokenizer_bytes;
-    if (sha256_file(o->checkpoint_path, model_hash, &model_bytes) != 0) {
-        fprintf(stderr, "run: %s: cannot read for its hash\n", o->checkpoint_path);
-        exit(EXIT_FAILURE);
-    }
-    if (sha256_file(o->tokenizer_path, tokenizer_hash, &tokenizer_bytes) != 0) {
-        fprintf(stderr, "run: %s: cannot read for its hash\n", o->tokenizer_path);
-        exit(EXIT_FAILURE);
-    }
     if (trace_recorder_open(r, o->trace_path, o->trace_level, o->trace_topk, o->trace_layers,
-                            t->config.vocab_size, &err) != 0)
-        fail(&err);
+                            t->config.vocab_size, &err) != 0) {
+        ErrorText with_option;
+        error_set(&with_option, "--trace %s", err.text);
+        fail(&with_option);
+    }
+    const HashedInput *inputs[2] = {model, tok};
+    const char *paths[2] = {o->checkpoint_path, o->tokenizer_path};
+    for (int i = 0; i < 2; i++) {
+        if (atomic_file_replaces(&r->out, inputs[i]->watch.device, inputs[i]->watch.inode)) {
+            trace_recorder_abandon(r);
+            error_set(&err, "--trace %s: is the %s %s; a trace never replaces an input", o->trace_path,
+                      i == 0 ? "checkpoint" : "tokenizer", paths[i]);
+            fail(&err);
+        }
+    }
     tracer = r;
     atexit(abandon_trace_at_exit);
+}
+
+static void start_trace(TraceRecorder *r, const Options *o, const Transformer *t, HashedInput *model,
+                        HashedInput *tok) {
+    char model_hash[65], tokenizer_hash[65];
+    hashed_input_hex(model, model_hash);
+    hashed_input_hex(tok, tokenizer_hash);
 
     const Config *p = &t->config;
     float temperature = o->temperature, topp = o->topp;
+    /* what the sampler uses: -0 works as 0 (greedy; top-p off), so it is recorded as 0 */
+    if (temperature == 0.0f) temperature = 0.0f;
+    if (topp == 0.0f) topp = 0.0f;
     uint32_t temperature_bits, topp_bits;
     memcpy(&temperature_bits, &temperature, 4);
     memcpy(&topp_bits, &topp, 4);
@@ -260,7 +310,7 @@ static void start_trace(TraceRecorder *r, const Options *o, const Transformer *t
      * or was given, so that greedy traces do not depend on the clock */
     uint64_t seed = (o->temperature != 0.0f || o->seed_given) ? o->rng_seed : 0;
     TraceHeader h = {
-        model_hash, (unsigned long)model_bytes, tokenizer_hash, (unsigned long)tokenizer_bytes,
+        model_hash, (unsigned long)model->bytes, tokenizer_hash, (unsigned long)tok->bytes,
         p->dim, p->hidden_dim, p->n_layers, p->n_heads, p->n_kv_heads, p->vocab_size, p->seq_len,
         t->shared_classifier, temperature_bits, topp_bits, (trace_u32)(seed >> 32), (trace_u32)(seed & 0xFFFFFFFFu),
         o->steps, strcmp(o->mode, "chat") == 0, t->math->name, o->trace_level, o->trace_topk, o->trace_layers,
@@ -335,6 +385,11 @@ static void read_stdin(const char *guide, char *buffer, size_t bufsize) {
     if (fgets(buffer, (int)bufsize, stdin) != NULL) {
         size_t len = strlen(buffer);
         if (len > 0 && buffer[len - 1] == '\n') buffer[len - 1] = '\0';
+    } else if (ferror(stdin)) { /* end of input keeps the buffer, as the original; an error stops */
+        ErrorText err;
+        error_set(&err, "cannot read standard input: %s", strerror(errno));
+        fflush(stdout);
+        fail(&err);
     }
 }
 
@@ -429,6 +484,7 @@ static void chat(Transformer *transformer, Tokenizer *tokenizer, Sampler *sample
 #ifndef RUN_NO_MAIN /* tests and fuzzers link the functions above without main */
 int main(int argc, char **argv) {
     ErrorText err, warning;
+    program_io_start();
     if (fp_environment_check(&err) != 0) fail(&err);
 
     Options o;
@@ -437,21 +493,32 @@ int main(int argc, char **argv) {
         print_usage(stdout);
         return EXIT_SUCCESS;
     case OPTIONS_BAD:
-        if (err.text[0] != '\0') fprintf(stderr, "run: %s\n", err.text);
+        if (err.text[0] != '\0') program_io_error("run", err.text);
         print_usage(stderr);
         return EXIT_FAILURE;
     }
     if (o.rng_seed == 0) o.rng_seed = (unsigned int)time(NULL);
 
+    HashedInput model_input, tokenizer_input;
+    hashed_input_init(&model_input, o.trace_path != NULL);
+    hashed_input_init(&tokenizer_input, o.trace_path != NULL);
     Transformer transformer;
-    if (transformer_load(&transformer, o.checkpoint_path, &warning, &err) != 0) fail(&err);
-    if (warning.text[0] != '\0') fprintf(stderr, "run: warning: %s\n", warning.text);
+    if (transformer_load_watched(&transformer, o.checkpoint_path, &model_input.watch, &warning, &err) != 0) fail(&err);
+    if (warning.text[0] != '\0') {
+        ErrorText line;
+        error_set(&line, "warning: %s", warning.text);
+        program_io_error("run", line.text);
+    }
     transformer.math = math_library_named(o.math);
     /* override to ~max length */
     if (o.steps == 0 || o.steps > transformer.config.seq_len) o.steps = transformer.config.seq_len;
 
     Tokenizer tokenizer;
-    if (tokenizer_load(&tokenizer, o.tokenizer_path, transformer.config.vocab_size, &err) != 0) fail(&err);
+    if (tokenizer_load_watched(&tokenizer, o.tokenizer_path, transformer.config.vocab_size, &tokenizer_input.watch,
+                               &err) != 0)
+        fail(&err);
+    TraceRecorder recorder;
+    if (o.trace_path != NULL) open_trace(&recorder, &o, &transformer, &model_input, &tokenizer_input);
 
     Sampler sampler;
     if (build_sampler(&sampler, transformer.config.vocab_size, o.temperature, o.topp, o.rng_seed,
@@ -462,9 +529,8 @@ int main(int argc, char **argv) {
 
     if (o.fast && fast_forward_init(&fast_path, &transformer, o.threads, FAST_SIMD_AUTO, &err) != 0) fail(&err);
 
-    TraceRecorder recorder;
     if (o.trace_path != NULL) {
-        start_trace(&recorder, &o, &transformer);
+        start_trace(&recorder, &o, &transformer, &model_input, &tokenizer_input);
         if (o.trace_layers) {
             transformer.probe = trace_recorder_probe;
             transformer.probe_context = &recorder;
@@ -473,6 +539,8 @@ int main(int argc, char **argv) {
 
     if (strcmp(o.mode, "generate") == 0) generate(&transformer, &tokenizer, &sampler, o.prompt, o.steps);
     else chat(&transformer, &tokenizer, &sampler, o.prompt, o.system_prompt, o.steps);
+    /* a story that did not reach standard output is a failed run: no trace of it either */
+    if (!program_io_stdout_ok("run")) exit(EXIT_FAILURE);
     finish_trace();
 
     free_sampler(&sampler);

@@ -5,7 +5,7 @@
  *   conform show TRACE
  *
  * Exit status: 0 equal (diff) or shown (show), 1 different, 2 an input cannot be read or
- * parsed, or bad usage. */
+ * parsed, bad usage, or standard output cannot be written. */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/program_io.h"
 #include "../trace/trace_reader.h"
 #include "conform_diff.h"
 #include "conform_report.h"
@@ -21,7 +22,8 @@
 
 static const char USAGE[] =
     "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"
-    "       conform show TRACE\n"
+    "                    [--max-input BYTES]\n"
+    "       conform show TRACE [--max-input BYTES]\n"
     "       conform [diff|show] --help\n";
 
 static const char HELP[] =
@@ -58,6 +60,7 @@ static const char HELP_DIFF[] =
     "  --petscii          read plain captures as C64 PETSCII (default: detect, see docs/conform.md)\n"
     "  --ascii            read plain captures as ASCII/UTF-8\n"
     "  --allow-truncated  exit 0 when a trace without END matches over the steps it has\n"
+    "  --max-input BYTES  stop with an error once an input holds more (default 1G; K, M, G allowed)\n"
     "\n"
     "Exit status: 0 equal at LEVEL; 1 different, different scenario, or cut short; 2 an input\n"
     "cannot be read or parsed, or bad usage.\n";
@@ -69,10 +72,12 @@ static const char HELP_SHOW[] =
     "temperature and top-p as decimal and hex, seed, steps, mode, math, platform, levels), how many\n"
     "steps it holds and whether it is complete, then the text the run printed (the PIECE fields\n"
     "concatenated, prompt included; in chat mode with the USER lines). Exit 0, or 2 when the trace\n"
-    "cannot be read.\n";
+    "cannot be read. --max-input BYTES: stop with an error once the input holds more (default 1G).\n";
 
 /* ---- files ---- */
 
+/* Reads a whole input, up to the input limit (trace_read_limit()); -1 with errno, EFBIG
+ * when the input is longer than the limit. */
 static int read_whole(const char *path, unsigned char **bytes, size_t *n) {
     int use_stdin = strcmp(path, "-") == 0;
     FILE *f = use_stdin ? stdin : fopen(path, "rb");
@@ -82,8 +87,16 @@ static int read_whole(const char *path, unsigned char **bytes, size_t *n) {
     Str s = {0};
     unsigned char chunk[1 << 16];
     size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) str_bytes(&s, chunk, got);
-    int failed = ferror(f) || s.failed;
+    int too_long = 0;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (got > trace_read_limit() - s.len) {
+            too_long = 1;
+            break;
+        }
+        str_bytes(&s, chunk, got);
+    }
+    int failed = ferror(f) || s.failed || too_long;
+    if (too_long) errno = EFBIG;
     if (!use_stdin) fclose(f);
     if (failed) {
         str_free(&s);
@@ -91,6 +104,26 @@ static int read_whole(const char *path, unsigned char **bytes, size_t *n) {
     }
     *bytes = (unsigned char *)s.s;
     *n = s.len;
+    return 0;
+}
+
+/* --max-input BYTES: a count with an optional K, M or G (binary multiples). 0, or 2 after
+ * the message. */
+static int set_input_limit(const char *text, const char *command, FILE *err) {
+    char *end;
+    errno = 0;
+    unsigned long long n = text != NULL && text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+    int shift = 0;
+    if (text != NULL && n > 0 && errno == 0) {
+        if (*end == 'K') shift = 10, end++;
+        else if (*end == 'M') shift = 20, end++;
+        else if (*end == 'G') shift = 30, end++;
+    }
+    if (text == NULL || n == 0 || errno != 0 || *end != '\0' || n > (~0ull >> shift)) {
+        fprintf(err, "%s: --max-input takes a positive byte count, e.g. --max-input 64M\n%s", command, USAGE);
+        return 2;
+    }
+    trace_read_set_limit(n << shift);
     return 0;
 }
 
@@ -133,6 +166,10 @@ static int cmd_show(int argc, char **argv, FILE *out, FILE *err) {
             fputs(HELP_SHOW, out);
             return 0;
         }
+        if (strcmp(argv[i], "--max-input") == 0) {
+            if (set_input_limit(i + 1 < argc ? argv[++i] : NULL, "conform show", err) != 0) return 2;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(err, "conform show: unknown option %s\n%s", argv[i], USAGE);
             return 2;
@@ -150,7 +187,7 @@ static int cmd_show(int argc, char **argv, FILE *out, FILE *err) {
     Trace *t;
     TraceError e;
     if (trace_read_file(path, &t, &e) != 0) {
-        fprintf(err, "conform: %s\n", trace_error_text(&e));
+        program_io_error_to(err, "conform", trace_error_text(&e));
         trace_error_clear(&e);
         return 2;
     }
@@ -239,7 +276,10 @@ static int read_side(Side *side, const char *path, const CmpOptions *o, int json
     side->name = path;
     if (strcmp(path, "-") == 0) {
         if (read_whole(path, &bytes, &n) != 0) {
-            fprintf(err, "conform: standard input: cannot read\n");
+            if (errno == EFBIG)
+                fprintf(err, "conform: (standard input): more than %llu bytes, the input limit (--max-input)\n",
+                        trace_read_limit());
+            else fprintf(err, "conform: (standard input): cannot read: %s\n", strerror(errno));
             return 2;
         }
         rc = trace_read_buffer("(standard input)", bytes, n, &side->trace, &e);
@@ -253,7 +293,12 @@ static int read_side(Side *side, const char *path, const CmpOptions *o, int json
     if (e.code == TRACE_ERROR_NO_TRACE && o->level == CMP_TEXT) {
         trace_error_clear(&e);
         if (bytes == NULL && read_whole(path, &bytes, &n) != 0) {
-            fprintf(err, "conform: %s: cannot read: %s\n", path, strerror(errno));
+            Str message = {0};
+            if (errno == EFBIG)
+                str_printf(&message, "%s: more than %llu bytes, the input limit (--max-input)", path, trace_read_limit());
+            else str_printf(&message, "%s: cannot read: %s", path, strerror(errno));
+            program_io_error_to(err, "conform", str_text(&message));
+            str_free(&message);
             return 2;
         }
         rc = run_text_of_capture(bytes != NULL ? bytes : (const unsigned char *)"", n, o->petscii, &side->text);
@@ -269,7 +314,7 @@ static int read_side(Side *side, const char *path, const CmpOptions *o, int json
     str_printf(&message, "%s", trace_error_text(&e));
     if (e.code == TRACE_ERROR_NO_TRACE)
         str_printf(&message, " (a plain text capture can only be compared with --level text)");
-    fprintf(err, "conform: %s\n", str_text(&message));
+    program_io_error_to(err, "conform", str_text(&message));
     if (json) {
         Str s = {0};
         str_printf(&s, "{\"verdict\":\"error\",\"exit_status\":2,\"error\":");
@@ -300,6 +345,8 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
             o.petscii = 0;
         } else if (strcmp(a, "--allow-truncated") == 0) {
             o.allow_truncated = 1;
+        } else if (strcmp(a, "--max-input") == 0) {
+            if (set_input_limit(i + 1 < argc ? argv[++i] : NULL, "conform diff", err) != 0) return 2;
         } else if (strcmp(a, "--level") == 0) {
             const char *level = i + 1 < argc ? argv[++i] : "";
             if (strcmp(level, "bits") == 0) o.level = CMP_BITS;
@@ -355,7 +402,7 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
         diff_run(&e, &a, &o, &r);
         if (json) report_json(out, &r, &e, &a);
         else report_text(out, &r, &e, &a);
-        if (r.verdict == VERDICT_ERROR) fprintf(err, "conform: %s\n", r.error);
+        if (r.verdict == VERDICT_ERROR) program_io_error_to(err, "conform", r.error);
         rc = r.exit_status;
         diff_result_free(&r);
     }
@@ -385,5 +432,11 @@ int conform_main(int argc, char **argv, FILE *out, FILE *err) {
 }
 
 #ifndef CONFORM_NO_MAIN
-int main(int argc, char **argv) { return conform_main(argc, argv, stdout, stderr); }
+int main(int argc, char **argv) {
+    program_io_start();
+    int rc = conform_main(argc, argv, stdout, stderr);
+    /* a report that did not reach standard output is an error, not a verdict */
+    if (!program_io_stdout_ok("conform")) return 2;
+    return rc;
+}
 #endif

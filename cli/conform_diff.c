@@ -122,6 +122,13 @@ static void diff_float(DiffResult *r, int info, const char *field, uint32_t e, u
              format("%.9g (%08lX)", bits_value(a), (unsigned long)a));
 }
 
+/* The sampler draws from the whole distribution when top-p is at most 0 or at least 1 (the
+ * original's test): every such value (and -0) does the same. A NaN is not off. */
+static int topp_is_off(uint32_t bits) {
+    double p = bits_value(bits);
+    return p <= 0 || p >= 1;
+}
+
 static int text_equal(int set_e, const TraceText *e, int set_a, const TraceText *a) {
     return set_e == set_a && e->len == a->len && (e->len == 0 || memcmp(e->bytes, a->bytes, e->len) == 0);
 }
@@ -147,10 +154,13 @@ void diff_headers(const Trace *te, const Trace *ta, DiffResult *r) {
     diff_long(r, 0, "CONFIG VOCAB", e->vocab_size, a->vocab_size);
     diff_long(r, 0, "CONFIG SEQLEN", e->seq_len, a->seq_len);
     diff_long(r, 0, "CONFIG SHARED", e->shared_classifier, a->shared_classifier);
-    diff_float(r, 0, "SAMPLER TEMP", e->temperature_bits, a->temperature_bits);
-    /* greedy decoding (temperature 0, either sign) never uses top-p or the seed */
+    /* sampling inputs are compared by what they do (docs/conform.md): values the sampler
+     * treats alike are reported as information, not as another scenario */
     int greedy = (e->temperature_bits & 0x7FFFFFFFu) == 0 && (a->temperature_bits & 0x7FFFFFFFu) == 0;
-    diff_float(r, greedy, "SAMPLER TOPP", e->topp_bits, a->topp_bits);
+    diff_float(r, greedy, "SAMPLER TEMP", e->temperature_bits, a->temperature_bits);
+    /* greedy decoding (temperature 0, either sign) never uses top-p or the seed */
+    diff_float(r, greedy || (topp_is_off(e->topp_bits) && topp_is_off(a->topp_bits)), "SAMPLER TOPP",
+               e->topp_bits, a->topp_bits);
     if (e->seed != a->seed) {
         HeaderDiff **list = greedy ? &r->info : &r->scenario;
         int *n = greedy ? &r->n_info : &r->n_scenario;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "byteorder.h"
+#include "input_file.h"
 
 /* The magic of the newer llama2.c export formats (versions 1 and 2). */
 #define AK42_MAGIC 0x616b3432u
@@ -164,14 +165,42 @@ int transformer_init_from_image(Transformer *t, unsigned char *image, size_t siz
 }
 
 int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err) {
+    return transformer_load_watched(t, path, NULL, warning, err);
+}
+
+/* Reads n bytes at the file's position; 0, or -1 with a message that says why a short
+ * read happened (the size was measured when the file was opened). */
+static int read_exactly(FILE *f, void *to, size_t n, const char *path, ErrorText *err) {
+    if (fread(to, 1, n, f) == n) return 0;
+    if (ferror(f)) return error_set(err, "%s: cannot read checkpoint: %s", path, strerror(errno));
+    return error_set(err, "%s: checkpoint is shorter than when it was opened (it changed while being read)", path);
+}
+
+/* Feeds the bytes after the weights to the watcher, without keeping them. */
+static int consume_trailing(FILE *f, uint64_t n, const char *path, InputWatch *watch, ErrorText *err) {
+    if (n > watch->trailing_max)
+        return error_set(err, "%s: %llu trailing bytes after the weights; a trace hashes the whole file and "
+                              "reads at most %llu of them", path, (unsigned long long)n, watch->trailing_max);
+    unsigned char chunk[4096];
+    while (n > 0) {
+        size_t part = n < sizeof chunk ? (size_t)n : sizeof chunk;
+        if (read_exactly(f, chunk, part, path, err) != 0) return -1;
+        watch->consume(watch->context, chunk, part);
+        n -= part;
+    }
+    return 0;
+}
+
+int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch, ErrorText *warning,
+                             ErrorText *err) {
     memset(t, 0, sizeof *t);
     error_clear(warning);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return error_set(err, "%s: cannot open checkpoint: %s", path, strerror(errno));
+    FILE *f = input_file_open(path, "checkpoint", watch, err);
+    if (f == NULL) return -1;
 
     unsigned char header[CHECKPOINT_HEADER_BYTES];
     size_t got = fread(header, 1, sizeof header, f);
-    if (ferror(f)) { /* a folder opens but does not read: not a short file */
+    if (ferror(f)) { /* an I/O error: not a short file */
         int e = errno;
         fclose(f);
         return error_set(err, "%s: cannot read checkpoint: %s", path, strerror(e));
@@ -194,13 +223,18 @@ int transformer_load(Transformer *t, const char *path, ErrorText *warning, Error
     if (implied > SIZE_MAX) { fclose(f); return error_set(err, "%s: checkpoint of %llu bytes does not fit in memory", path, (unsigned long long)implied); }
     unsigned char *image = malloc((size_t)implied);
     if (image == NULL) { fclose(f); return error_set(err, "%s: out of memory for %llu bytes of weights", path, (unsigned long long)implied); }
-    if (fseek(f, 0, SEEK_SET) != 0 || fread(image, 1, (size_t)implied, f) != (size_t)implied) {
-        int e = errno;
+    if (fseek(f, 0, SEEK_SET) != 0) {
         free(image);
         fclose(f);
-        return error_set(err, "%s: cannot read checkpoint: %s", path, strerror(e));
+        return error_set(err, "%s: cannot seek: %s", path, strerror(errno));
+    }
+    int failed = read_exactly(f, image, (size_t)implied, path, err);
+    if (failed == 0 && watch != NULL && watch->consume != NULL) {
+        watch->consume(watch->context, image, (size_t)implied); /* before any byte swapping */
+        failed = consume_trailing(f, file_size - implied, path, watch, err);
     }
     fclose(f);
+    if (failed) { free(image); return -1; }
     /* The image holds only the implied bytes; report trailing ones against the real size. */
     if (transformer_init_from_image(t, image, (size_t)implied, path, warning, err) != 0) { free(image); return -1; }
     if (file_size > implied)

@@ -133,9 +133,13 @@ int tokenizer_init_from_image(Tokenizer *t, const unsigned char *image, size_t s
 }
 
 int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *err) {
+    return tokenizer_load_watched(t, path, vocab_size, NULL, err);
+}
+
+int tokenizer_load_watched(Tokenizer *t, const char *path, int vocab_size, InputWatch *watch, ErrorText *err) {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return error_set(err, "%s: cannot open tokenizer: %s", path, strerror(errno));
+    FILE *f = input_file_open(path, "tokenizer", watch, err);
+    if (f == NULL) return -1;
     size_t cap = 1 << 16, size = 0;
     unsigned char *image = malloc(cap);
     int read_errno = 0;
@@ -158,6 +162,7 @@ int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *er
         free(image);
         return error_set(err, "%s: cannot read tokenizer: %s", path, strerror(read_errno));
     }
+    if (watch != NULL && watch->consume != NULL) watch->consume(watch->context, image, size);
     int rc = tokenizer_init_from_image(t, image, size, vocab_size, path, err);
     free(image);
     return rc;

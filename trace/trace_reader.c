@@ -635,7 +635,8 @@ static int read_step(TraceParser *p, long line) {
              h->n_layers);
         return -1;
     }
-    if (parse_long(p, line, "TOKEN", 0, top, &s.token) != 0 || parse_long(p, line, "NEXT", 0, top, &s.next) != 0 ||
+    /* the first input token is BOS (id 1) even in a one-token vocabulary, as in the original */
+    if (parse_long(p, line, "TOKEN", 0, top < 1 ? 1 : top, &s.token) != 0 || parse_long(p, line, "NEXT", 0, top, &s.next) != 0 ||
         parse_word(p, line, "SRC", SOURCES, &source) != 0 || parse_long(p, line, "ARGMAX", 0, top, &s.argmax) != 0 ||
         parse_hex32(p, line, "CRC", &s.crc) != 0)
         return -1;
@@ -1203,6 +1204,12 @@ int trace_read_buffer(const char *name, const void *data, size_t n, Trace **out,
     return trace_parser_finish(p, out, err);
 }
 
+static unsigned long long read_limit = TRACE_READ_LIMIT_DEFAULT;
+
+void trace_read_set_limit(unsigned long long bytes) { read_limit = bytes; }
+
+unsigned long long trace_read_limit(void) { return read_limit; }
+
 int trace_read_file(const char *path, Trace **out, TraceError *err) {
     int use_stdin = strcmp(path, "-") == 0;
     *out = NULL;
@@ -1219,16 +1226,29 @@ int trace_read_file(const char *path, Trace **out, TraceError *err) {
     }
     unsigned char chunk[1 << 16];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) trace_parser_feed(p, chunk, n);
+    unsigned long long total = 0;
+    int too_long = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n > read_limit - total) {
+            too_long = 1;
+            break;
+        }
+        total += n;
+        trace_parser_feed(p, chunk, n);
+    }
     int read_error = ferror(f);
+    int e = errno;
     if (!use_stdin) fclose(f);
-    if (read_error) {
+    if (read_error || too_long) {
         Trace *t;
         TraceError ignored;
         trace_parser_finish(p, &t, &ignored);
         trace_free(t);
         trace_error_clear(&ignored);
-        set_error(err, TRACE_ERROR_IO, 0, format("%s: read error", path));
+        const char *name = use_stdin ? "(standard input)" : path;
+        if (too_long)
+            set_error(err, TRACE_ERROR_IO, 0, format("%s: more than %llu bytes, the input limit (--max-input)", name, read_limit));
+        else set_error(err, TRACE_ERROR_IO, 0, format("%s: read error: %s", name, strerror(e)));
         return -1;
     }
     return trace_parser_finish(p, out, err);

@@ -135,6 +135,11 @@ typedef struct {
 /* Reads a file; "-" is standard input. On success *out is the trace (free with trace_free)
  * and the result is 0; on failure *out is NULL, err is set and the result is -1. */
 int trace_read_file(const char *path, Trace **out, TraceError *err);
+/* trace_read_file stops with TRACE_ERROR_IO once an input holds more than this many bytes
+ * (standard input and pipes never end on their own: /dev/zero, a stuck capture). */
+#define TRACE_READ_LIMIT_DEFAULT ((unsigned long long)1 << 30)
+void trace_read_set_limit(unsigned long long bytes);
+unsigned long long trace_read_limit(void);
 /* The same for bytes in memory; name is used in messages. */
 int trace_read_buffer(const char *name, const void *data, size_t n, Trace **out, TraceError *err);
 
