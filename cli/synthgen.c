@@ -10,8 +10,9 @@
  *
  * Weights are centred, roughly normal (sum of four uniforms), scaled by 1/sqrt(fan_in) so
  * that activations stay of order one; the output projections (wo, w2) are further scaled by
- * 1/sqrt(2 * layers); RMSNorm weights are 1 + small noise. The file is written to a temporary
- * name beside OUT and renamed into place, so a reader never sees a partial checkpoint. */
+ * 1/sqrt(2 * layers); RMSNorm weights are 1 + small noise. The file is written atomically
+ * (trace/atomic_file.h): a reader never sees a partial checkpoint, only a regular file is
+ * ever replaced, and no temporary file is left on an error or a signal. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -21,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "../engine/program_io.h"
+#include "../trace/atomic_file.h"
 
 typedef struct {
     const char *name;
@@ -104,6 +108,7 @@ static void usage(void) {
 }
 
 int main(int argc, char **argv) {
+    program_io_start();
     if (argc < 3) usage();
     Shape s;
     if (parse_shape(argv[1], &s) != 0) {
@@ -119,15 +124,13 @@ int main(int argc, char **argv) {
         else usage();
     }
 
-    size_t tmplen = strlen(out) + 32;
-    char *tmp = malloc(tmplen);
-    if (tmp == NULL) return 1;
-    snprintf(tmp, tmplen, "%s.tmp%ld", out, (long)getpid());
-    Writer w = {fopen(tmp, "wb"), {seed}, 0};
-    if (w.f == NULL) {
-        fprintf(stderr, "synthgen: cannot create %s: %s\n", tmp, strerror(errno));
+    AtomicFile file;
+    ErrorText err;
+    if (atomic_file_open(&file, out, &err) != 0) {
+        program_io_error("synthgen", err.text);
         return 1;
     }
+    Writer w = {file.file, {seed}, 0};
 
     uint64_t dim = (uint64_t)s.dim, hidden = (uint64_t)s.hidden, layers = (uint64_t)s.layers;
     uint64_t head_size = dim / (uint64_t)s.heads, kv_dim = head_size * (uint64_t)s.kv_heads;
@@ -152,12 +155,16 @@ int main(int argc, char **argv) {
     put_zeros(&w, (uint64_t)s.seq_len * head_size);           /* freq_cis_real, freq_cis_imag: unused */
     if (unshared) put_random(&w, vocab * dim, in_dim, 0.0f);  /* wcls */
 
-    if (fclose(w.f) != 0) w.failed = 1;
-    if (w.failed || rename(tmp, out) != 0) {
-        fprintf(stderr, "synthgen: cannot write %s: %s\n", out, strerror(errno));
-        remove(tmp);
+    if (w.failed) {
+        int e = errno;
+        atomic_file_abandon(&file);
+        error_set(&err, "%s: write failed: %s", out, strerror(e));
+        program_io_error("synthgen", err.text);
         return 1;
     }
-    free(tmp);
+    if (atomic_file_commit(&file, &err) != 0) {
+        program_io_error("synthgen", err.text);
+        return 1;
+    }
     return 0;
 }

@@ -26,8 +26,8 @@ SYNTH_MODELS = $(BUILD)/synth260K.bin $(BUILD)/synth15M.bin $(BUILD)/synth42M.bi
 
 ALL_TARGETS += $(SYNTHGEN)
 
-$(SYNTHGEN): cli/synthgen.c | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c $(LDLIBS)
+$(SYNTHGEN): cli/synthgen.c trace/atomic_file.c engine/errors.c | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c trace/atomic_file.c engine/errors.c $(LDLIBS)
 
 $(BUILD)/synth%.bin: $(SYNTHGEN)
 	$(SYNTHGEN) $* $@

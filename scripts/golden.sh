@@ -9,7 +9,10 @@
 # scenarios.tsv and stdin/), OUT (where traces go; GOLDEN), PLATFORM (the trace's platform
 # id; REFERENCE), MATHS (math modes, "libm portable"), ONLY (a scenario name to restrict to).
 # Every file appears whole or not at all: traces are written beside their target and
-# renamed into place, so an interrupted run leaves the previous golden files intact.
+# renamed into place, so an interrupted run leaves the previous golden files intact. Only a
+# regular file is ever replaced (a directory, device, FIFO or symbolic link in a trace's
+# place is refused). check writes nothing under GOLDEN or OUT: its traces go to a temporary
+# folder under $TMPDIR, so it works on a read-only checkout.
 set -euo pipefail
 
 mode=${1:-}
@@ -26,19 +29,26 @@ manifest="$golden/scenarios.tsv"
 [ -x "$runner" ] || { echo "golden: no runner $runner (run make first)" >&2; exit 2; }
 [ -f "$manifest" ] || { echo "golden: no manifest $manifest" >&2; exit 2; }
 
-# The working folder lives inside the output folder so that renames out of it stay atomic.
-# Its name holds this process's id: a folder left by a killed run (SIGKILL skips the trap)
-# is removed by the next run once its process is gone.
-mkdir -p "$out_dir"
-for stale in "$out_dir"/.work-*; do
-    [ -d "$stale" ] || continue
-    pid=${stale##*/.work-}
-    pid=${pid%%-*}
-    case "$pid" in '' | *[!0-9]*) continue ;; esac
-    kill -0 "$pid" 2>/dev/null || rm -rf "$stale"
-done
-work=$(mktemp -d "$out_dir/.work-$$-XXXXXX")
+# regen: the working folder lives inside the output folder so that renames out of it stay
+# atomic. Its name holds this process's id: a folder left by a killed run (SIGKILL skips the
+# trap) is removed by the next run once its process is gone. check: under $TMPDIR.
+if [ "$mode" = regen ]; then
+    mkdir -p "$out_dir"
+    for stale in "$out_dir"/.work-*; do
+        [ -d "$stale" ] || continue
+        pid=${stale##*/.work-}
+        pid=${pid%%-*}
+        case "$pid" in '' | *[!0-9]*) continue ;; esac
+        kill -0 "$pid" 2>/dev/null || rm -rf "$stale"
+    done
+    work=$(mktemp -d "$out_dir/.work-$$-XXXXXX")
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/golden-check-XXXXXX")
+fi
 trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Reads the manifest into parallel arrays; one scenario per line, TAB-separated.
 names=() lines=()
@@ -81,6 +91,11 @@ for math in $maths; do
         fi
         ms=$((($(date +%s%N) - started) / 1000000))
         target="$out_dir/$math/$name.trace"
+        if [ -L "$target" ] || { [ -e "$target" ] && [ ! -f "$target" ]; }; then
+            echo "[$index/$total] $math/$name: FAILED: $target is not a regular file; only a regular file is ever replaced"
+            failed+=("$math/$name")
+            continue
+        fi
         if [ ! -f "$target" ]; then state=new; added+=("$math/$name")
         elif cmp -s "$out" "$target"; then state=unchanged; unchanged=$((unchanged + 1))
         else state=changed; changed+=("$math/$name"); fi

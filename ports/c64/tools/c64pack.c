@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../engine/program_io.h"
 #include "../../../engine/transformer.h"
 #include "../../../engine/weights.h"
 #include "../../../trace/atomic_file.h"
@@ -25,11 +26,66 @@
 /* The 6502 program keeps sizes in 16-bit ints. */
 #define INT16_LIMIT 32767
 
+/* The image being written: dropped by die(), so that no temporary file is left. */
+static AtomicFile *image_out = NULL;
+
 static void die(const char *fmt, const char *a, const char *b) {
-    fprintf(stderr, "c64pack: ");
-    fprintf(stderr, fmt, a, b);
-    fprintf(stderr, "\n");
+    char text[ERROR_TEXT_SIZE + 64];
+    snprintf(text, sizeof text, fmt, a, b);
+    if (image_out != NULL) atomic_file_abandon(image_out);
+    program_io_error("c64pack", text);
     exit(EXIT_FAILURE);
+}
+
+/* A file as the program read it: hashed from the bytes used, not by reading the path again. */
+typedef struct {
+    Sha256 hash;
+    uint64_t bytes;
+    InputWatch watch;
+} HashedInput;
+
+static void hash_bytes(void *context, const void *bytes, size_t n) {
+    HashedInput *h = context;
+    sha256_update(&h->hash, bytes, n);
+    h->bytes += n;
+}
+
+static void hashed_input_init(HashedInput *h) {
+    memset(h, 0, sizeof *h);
+    sha256_init(&h->hash);
+    h->watch.consume = hash_bytes;
+    h->watch.context = h;
+    h->watch.trailing_max = (unsigned long long)16 << 20; /* hashed; more is refused, not read */
+}
+
+static void hashed_input_hex(HashedInput *h, char hex[65]) {
+    unsigned char digest[32];
+    sha256_final(&h->hash, digest);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* The whole tokenizer file (a regular file), its bytes hashed. */
+static unsigned char *read_tokenizer(const char *path, HashedInput *h) {
+    ErrorText err;
+    FILE *f = input_file_open(path, "tokenizer", &h->watch, &err);
+    if (f == NULL) die("%s%s", err.text, "");
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *bytes = malloc(cap + 1);
+    size_t got;
+    while (bytes != NULL && (got = fread(bytes + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            unsigned char *bigger = cap <= ((size_t)64 << 20) ? realloc(bytes, cap * 2 + 1) : NULL;
+            if (bigger == NULL) die("%s: out of memory or larger than 128 MiB%s", path, "");
+            bytes = bigger;
+            cap *= 2;
+        }
+    }
+    if (bytes == NULL) die("%s: out of memory%s", path, "");
+    if (ferror(f)) die("%s: cannot read: %s", path, strerror(errno));
+    fclose(f);
+    hash_bytes(h, bytes, n);
+    return bytes;
 }
 
 static void put32(unsigned char *p, uint32_t v) {
@@ -148,6 +204,7 @@ static void hex_to_bytes(const char *hex, unsigned char *out) {
 }
 
 int main(int argc, char **argv) {
+    program_io_start();
     long reu_kb = 2048;
     const char *paths[3];
     int npaths = 0;
@@ -168,9 +225,19 @@ int main(int argc, char **argv) {
     }
     const char *model_path = paths[0], *tokenizer_path = paths[1], *out_path = paths[2];
 
-    Transformer t;
+    /* the output first: every problem with its name is reported before the work */
+    AtomicFile af;
     ErrorText err, warning;
-    if (transformer_load(&t, model_path, &warning, &err) != 0) die("%s%s", err.text, "");
+    if (atomic_file_open(&af, out_path, &err) != 0) die("%s%s", err.text, "");
+    image_out = &af;
+
+    Transformer t;
+    HashedInput model_input, tokenizer_input;
+    hashed_input_init(&model_input);
+    hashed_input_init(&tokenizer_input);
+    if (transformer_load_watched(&t, model_path, &model_input.watch, &warning, &err) != 0) die("%s%s", err.text, "");
+    if (atomic_file_replaces(&af, model_input.watch.device, model_input.watch.inode))
+        die("%s: is the model %s; the image never replaces an input", out_path, model_path);
     const Config *p = &t.config;
     size_t dim = (size_t)p->dim, hidden = (size_t)p->hidden_dim, layers = (size_t)p->n_layers;
     size_t kv_dim = dim / (size_t)p->n_heads * (size_t)p->n_kv_heads, vocab = (size_t)p->vocab_size;
@@ -179,15 +246,12 @@ int main(int argc, char **argv) {
         die("%s: sizes beyond 32767 do not fit the 6502 program's ints%s", model_path, "");
 
     char model_hex[65], tokenizer_hex[65];
-    uint64_t model_bytes, tokenizer_bytes;
-    if (sha256_file(model_path, model_hex, &model_bytes) != 0) die("%s: cannot read: %s", model_path, strerror(errno));
-    if (sha256_file(tokenizer_path, tokenizer_hex, &tokenizer_bytes) != 0)
-        die("%s: cannot read: %s", tokenizer_path, strerror(errno));
-    unsigned char *tokenizer = malloc(tokenizer_bytes + 1);
-    FILE *tf = fopen(tokenizer_path, "rb");
-    if (tokenizer == NULL || tf == NULL || fread(tokenizer, 1, tokenizer_bytes, tf) != tokenizer_bytes)
-        die("%s: cannot read: %s", tokenizer_path, strerror(errno));
-    fclose(tf);
+    unsigned char *tokenizer = read_tokenizer(tokenizer_path, &tokenizer_input);
+    if (atomic_file_replaces(&af, tokenizer_input.watch.device, tokenizer_input.watch.inode))
+        die("%s: is the tokenizer %s; the image never replaces an input", out_path, tokenizer_path);
+    uint64_t model_bytes = model_input.bytes, tokenizer_bytes = tokenizer_input.bytes;
+    hashed_input_hex(&model_input, model_hex);
+    hashed_input_hex(&tokenizer_input, tokenizer_hex);
     size_t compact_bytes, piece_max;
     unsigned char *compact = compact_tokenizer(tokenizer, tokenizer_bytes, vocab, &compact_bytes, &piece_max,
                                                tokenizer_path);
@@ -246,8 +310,6 @@ int main(int argc, char **argv) {
     put32(header + IMAGE_AT_PIECE_MAX, (uint32_t)piece_max);
     put32(header + IMAGE_AT_SCRATCH, (uint32_t)scratch_at);
 
-    AtomicFile af;
-    if (atomic_file_open(&af, out_path, &err) != 0) die("%s%s", err.text, "");
     Out o = {af.file, 0};
     const TransformerWeights *w = &t.weights;
     out_bytes(&o, header, sizeof header);
@@ -271,6 +333,7 @@ int main(int argc, char **argv) {
     out_floats(&o, w->wcls, vocab * dim);
     if (o.at != stream_at + stream_bytes) die("internal error: the stream has an unexpected size%s%s", "", "");
     out_pad_to(&o, file_bytes);
+    image_out = NULL; /* commit removes the temporary file itself when it fails */
     if (atomic_file_commit(&af, &err) != 0) die("%s%s", err.text, "");
 
     printf("c64pack: %s: %llu bytes (tokenizer at %llu, embedding at %llu, stream at %llu (%llu bytes), "
@@ -282,5 +345,5 @@ int main(int argc, char **argv) {
     free(tokenizer);
     free(compact);
     transformer_free(&t);
-    return 0;
+    return program_io_stdout_ok("c64pack") ? 0 : EXIT_FAILURE;
 }
