@@ -32,6 +32,9 @@ endif
 ifneq ($(and $(wildcard cli/conform.c),$(wildcard fuzz/fuzz_diff.c)),)
 FUZZ_TARGETS += diff
 endif
+ifneq ($(and $(wildcard cli/conform.c),$(wildcard fuzz/fuzz_roundtrip.c)),)
+FUZZ_TARGETS += roundtrip
+endif
 
 # What each target links besides its harness. options compiles run.c into the harness.
 FUZZ_LINK_checkpoint = $(ENGINE_SRC)
@@ -41,7 +44,9 @@ FUZZ_CONFORM_SRC     = $(filter-out cli/synthgen.c,$(wildcard cli/conform*.c))
 FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) trace/trace_writer.c
 FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) trace/trace_writer.c
 FUZZ_EXTRA_options   = -Wno-unused-function
+FUZZ_LINK_roundtrip  = $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC)
 FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN
+FUZZ_EXTRA_roundtrip = -DCONFORM_NO_MAIN -Wno-unused-function
 # Longest input each target gets: a checkpoint header and some weights, a tokenizer of a
 # few hundred tokens with a prompt, a command line, a few kilobytes of trace (two for diff).
 FUZZ_MAXLEN_checkpoint = 8192
@@ -49,6 +54,7 @@ FUZZ_MAXLEN_tokenizer  = 16384
 FUZZ_MAXLEN_options    = 2048
 FUZZ_MAXLEN_trace      = 16384
 FUZZ_MAXLEN_diff       = 32768
+FUZZ_MAXLEN_roundtrip  = 4096
 
 FUZZ_BINS   = $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 REPLAY_BINS = $(addprefix $(FUZZ_HOSTILE)/replay_,$(FUZZ_TARGETS))
