@@ -28,9 +28,13 @@ FILE *input_file_open(const char *path, const char *what, InputWatch *watch, Err
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int e = errno;
-        error_set(err, "%s: cannot read %s: %s", path, what, fstat(fd, &st) != 0 ? strerror(e) : not_regular(st.st_mode));
+    if (fstat(fd, &st) != 0) {
+        error_set(err, "%s: cannot read %s: %s", path, what, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error_set(err, "%s: cannot read %s: %s", path, what, not_regular(st.st_mode));
         close(fd);
         return NULL;
     }
