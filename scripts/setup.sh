@@ -30,6 +30,7 @@ APT_PACKAGES=(
     python3
     curl                     # model downloads
     ca-certificates          #   over https
+    e2fsprogs                # chattr: test-faults makes a read-only folder as root
 )
 
 # --- models: name, sha256, public download location (empty: only in the shared folder) ------
