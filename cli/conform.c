@@ -63,7 +63,7 @@ static const char HELP_DIFF[] =
     "  --max-input BYTES  stop with an error once an input holds more (default 1G; K, M, G allowed)\n"
     "\n"
     "Exit status: 0 equal at LEVEL; 1 different, different scenario, or cut short; 2 an input\n"
-    "cannot be read or parsed, or bad usage.\n";
+    "cannot be read or parsed or is over --max-input, bad usage, or standard output cannot be written.\n";
 
 static const char HELP_SHOW[] =
     "usage: conform show TRACE\n"
