@@ -15,9 +15,9 @@
 #include <time.h>
 
 #include "engine/forward_fast.h"
-#include "engine/program_io.h"
 #include "engine/fpcheck.h"
 #include "engine/parse_float.h"
+#include "engine/program_io.h"
 #include "engine/sampler.h"
 #include "engine/tokenizer.h"
 #include "engine/transformer.h"
