@@ -180,7 +180,8 @@ static int read_exactly(FILE *f, void *to, size_t n, const char *path, ErrorText
 static int consume_trailing(FILE *f, uint64_t n, const char *path, InputWatch *watch, ErrorText *err) {
     if (n > watch->trailing_max)
         return error_set(err, "%s: %llu trailing bytes after the weights; a trace hashes the whole file and "
-                              "reads at most %llu of them", path, (unsigned long long)n, watch->trailing_max);
+                              "reads at most %llu of them", path, (unsigned long long)n,
+                         (unsigned long long)watch->trailing_max);
     unsigned char chunk[4096];
     while (n > 0) {
         size_t part = n < sizeof chunk ? (size_t)n : sizeof chunk;

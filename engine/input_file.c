@@ -47,8 +47,8 @@ FILE *input_file_open(const char *path, const char *what, InputWatch *watch, Err
         return NULL;
     }
     if (watch != NULL) {
-        watch->device = (unsigned long long)st.st_dev;
-        watch->inode = (unsigned long long)st.st_ino;
+        watch->device = (uint64_t)st.st_dev;
+        watch->inode = (uint64_t)st.st_ino;
     }
     return f;
 }

@@ -8,6 +8,7 @@
 #define ENGINE_INPUT_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "errors.h"
@@ -20,9 +21,9 @@ typedef struct {
     void *context;
     /* With consume: bytes after a checkpoint's weights are read only to be consumed; more
      * than this many is refused rather than read. */
-    unsigned long long trailing_max;
+    uint64_t trailing_max;
     /* Filled by the loader: the file's identity, to refuse writing over it. */
-    unsigned long long device, inode;
+    uint64_t device, inode;
 } InputWatch;
 
 /* fopen(path, "rb") of a regular file; what names the file in messages ("checkpoint",
