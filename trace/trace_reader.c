@@ -1217,7 +1217,7 @@ int trace_read_file(const char *path, Trace **out, TraceError *err) {
         set_error(err, TRACE_ERROR_MEMORY, 0, NULL);
         return -1;
     }
-    unsigned char chunk[1 << 16];
+    unsigned char chunk[4096]; /* small: some targets' stacks are (wasm32's is 64 KiB) */
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) trace_parser_feed(p, chunk, n);
     int read_error = ferror(f);
