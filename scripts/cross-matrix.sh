@@ -38,7 +38,12 @@ print(d["verdict"], f.get("step", "-"), "same" if d["tokens_match"] else "differ
         if [ "$verdict" = equal ]; then
             equal=$((equal + 1))
         else
-            if [ -z "$first" ] || [ "$step" -lt "$first" ]; then first=$step where=$op; fi
+            # the earliest differing step, and where it is known (digest-only traces do not say)
+            if [ -z "$first" ] || [ "$step" -lt "$first" ]; then
+                first=$step where=$op
+            elif [ "$step" = "$first" ] && [ "$where" = - ]; then
+                where=$op
+            fi
             [ "$tokens" = same ] || tokens_differ=$((tokens_differ + 1))
         fi
     done
