@@ -19,6 +19,7 @@
 
 #include "forward_fast.h"
 
+#if FAST_PATH /* else forward_fast.h has stubs (and a target may lack pthread.h) */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -29,8 +30,6 @@
 #include <unistd.h>
 
 #include "kernels.h"
-
-#if FAST_PATH /* else forward_fast.h has stubs */
 
 /* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
  * per column j; the hardware prefetchers alone do not keep that many streams far enough

@@ -66,7 +66,8 @@ static inline int fast_simd_available(FastSimd simd) { (void)simd; return 0; }
 static inline int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err) {
     (void)t; (void)threads; (void)simd;
     *out = NULL;
-    return error_set(err, "the fast path is not available in this build");
+    return error_set(err, "--fast: the fast path needs POSIX threads, which this build has not "
+                          "(a bare-metal or wasm32-wasi target); run without --fast");
 }
 static inline float *forward_fast(FastForward *f, int token, int pos) { (void)f; (void)token; (void)pos; return NULL; }
 static inline int fast_forward_threads(const FastForward *f) { (void)f; return 0; }

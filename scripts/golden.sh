@@ -7,7 +7,7 @@
 #
 # Options (environment): RUNNER (./run), MODELS (models folder), GOLDEN (golden: holds
 # scenarios.tsv and stdin/), OUT (where traces go; GOLDEN), PLATFORM (the trace's platform
-# id; REFERENCE), MATHS (math modes, "libm portable"), ONLY (a scenario name to restrict to).
+# id; REFERENCE), MATHS (math modes, "libm portable"), ONLY (scenario names to restrict to, space-separated).
 # Every file appears whole or not at all: traces are written beside their target and
 # renamed into place, so an interrupted run leaves the previous golden files intact. Only a
 # regular file is ever replaced (a directory, device, FIFO or symbolic link in a trace's
@@ -61,7 +61,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         echo "golden: $manifest:$lineno: expected at least 6 TAB-separated fields, found ${#f[@]}" >&2
         exit 2
     fi
-    [ -n "$only" ] && [ "${f[0]}" != "$only" ] && continue
+    [ -n "$only" ] && case " $only " in *" ${f[0]} "*) ;; *) continue ;; esac
     names+=("${f[0]}")
     lines+=("$line")
 done <"$manifest"

@@ -31,6 +31,18 @@ APT_PACKAGES=(
     curl                     # model downloads
     ca-certificates          #   over https
     e2fsprogs                # chattr: test-faults makes a read-only folder as root
+    qemu-user                # cross targets (mk/targets.mk) run under qemu-user
+    gcc-aarch64-linux-gnu    #   and their compilers and sysroots
+    gcc-arm-linux-gnueabihf
+    gcc-riscv64-linux-gnu
+    gcc-powerpc64le-linux-gnu
+    gcc-s390x-linux-gnu
+    gcc-mips-linux-gnu
+    gcc-i686-linux-gnu
+    lld                      # wasm32-wasi: clang's linker (wasm-ld)
+    wasi-libc                #   its C library
+    libclang-rt-14-dev-wasm32 #  and compiler runtime
+    nodejs                   #   run under Node's WASI
 )
 
 # --- models: name, sha256, public download location (empty: only in the shared folder) ------

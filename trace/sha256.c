@@ -2,6 +2,7 @@
 #include "sha256.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t ROUND_CONSTANTS[64] = {
@@ -84,15 +85,22 @@ void sha256_final(Sha256 *h, unsigned char digest[32]) {
 }
 
 int sha256_file(const char *path, char hex[65], uint64_t *bytes) {
+    /* The read buffer is on the heap: some targets' stacks are small (wasm32's 64 KiB). */
+    enum { BUFFER_BYTES = 1 << 16 };
+    unsigned char *buffer = malloc(BUFFER_BYTES);
+    if (buffer == NULL) return -1;
     FILE *f = fopen(path, "rb");
-    if (f == NULL) return -1;
+    if (f == NULL) {
+        free(buffer);
+        return -1;
+    }
     Sha256 h;
     sha256_init(&h);
-    unsigned char buffer[1 << 16];
     size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, f)) > 0) sha256_update(&h, buffer, n);
+    while ((n = fread(buffer, 1, BUFFER_BYTES, f)) > 0) sha256_update(&h, buffer, n);
     int failed = ferror(f);
     fclose(f);
+    free(buffer);
     if (failed) return -1;
     *bytes = h.length;
     unsigned char digest[32];

@@ -1224,7 +1224,7 @@ int trace_read_file(const char *path, Trace **out, TraceError *err) {
         set_error(err, TRACE_ERROR_MEMORY, 0, NULL);
         return -1;
     }
-    unsigned char chunk[1 << 16];
+    unsigned char chunk[4096]; /* small: some targets' stacks are (wasm32's is 64 KiB) */
     size_t n;
     unsigned long long total = 0;
     int too_long = 0;
