@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../trace/trace_reader.h"
+#include "conform_check.h"
 #include "conform_diff.h"
 #include "conform_report.h"
 #include "conform_str.h"
@@ -22,14 +23,16 @@
 static const char USAGE[] =
     "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"
     "                    [--skip-lines N] [--start-after TEXT] [--end-before TEXT] [--strip REGEX] [--raw-capture]\n"
-    "       conform show TRACE\n"
-    "       conform [diff|show] --help\n";
+    "       conform show TRACE|CAPTURE\n"
+    "       conform check (--command TEMPLATE | --port FILE | --captures DIR) [options]\n"
+    "       conform [diff|show|check] --help\n";
 
 static const char HELP[] =
     "conform: compares and inspects L2T traces of llama2.c runs (docs/conform.md).\n"
     "\n"
     "  conform diff EXPECTED ACTUAL ...   compare two runs; exit 0 equal, 1 different, 2 error\n"
     "  conform show TRACE                 the scenario in readable form and the text it printed\n"
+    "  conform check --command TEMPLATE   the golden suite against a port: a matrix, JSON, JUnit, HTML\n"
     "\n"
     "Traces may be captures: trace lines inside other output, CRLF line ends, serial noise.\n"
     "A file or `-` (standard input) is read. `conform diff --help` tells more.\n";
@@ -368,10 +371,11 @@ static int cut_plain_sides(Side *e, Side *a, const CaptureRule *rule, FILE *err)
         }
         /* the options describe the port's capture: EXPECTED (a capture of the reference,
          * when it is one) is read by the automatic rule */
-        CaptureRule automatic;
+        CaptureRule automatic, given = *rule;
         capture_rule_init(&automatic);
+        automatic.chat = given.chat = other->trace != NULL && other->trace->h.chat;
         Str message = {0};
-        int rc = capture_find_story(&side->text, expected, i == 1 ? rule : &automatic, &side->cut, &message);
+        int rc = capture_find_story(&side->text, expected, i == 1 ? &given : &automatic, &side->cut, &message);
         run_text_free(&anchor);
         if (rc == -2) {
             fprintf(err, "conform: %s\n", str_text(&message));
@@ -495,8 +499,15 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
     if (rc == 0) {
         DiffResult r;
         diff_run(&e, &a, &o, &r);
-        if (json) report_json(out, &r, &e, &a);
-        else report_text(out, &r, &e, &a);
+        if (json) {
+            report_json(out, &r, &e, &a);
+        } else {
+            report_text(out, &r, &e, &a);
+            Diagnosis d;
+            diagnose(o.level != CMP_TEXT ? &r : NULL, o.level == CMP_TEXT ? &r : NULL, &e, &a, &d);
+            if (d.name != NULL) fprintf(out, "diagnosis: %s: %s\n", d.name, str_text(&d.detail));
+            diagnosis_free(&d);
+        }
         if (r.verdict == VERDICT_ERROR) fprintf(err, "conform: %s\n", r.error);
         rc = r.exit_status;
         diff_result_free(&r);
@@ -524,7 +535,8 @@ int conform_main(int argc, char **argv, FILE *out, FILE *err) {
     }
     if (strcmp(command, "diff") == 0) return cmd_diff(argc - 2, argv + 2, out, err);
     if (strcmp(command, "show") == 0) return cmd_show(argc - 2, argv + 2, out, err);
-    fprintf(err, "conform: unknown command \"%s\" (diff or show)\n%s", command, USAGE);
+    if (strcmp(command, "check") == 0) return cmd_check(argc - 2, argv + 2, out, err);
+    fprintf(err, "conform: unknown command \"%s\" (diff, show or check)\n%s", command, USAGE);
     return 2;
 }
 

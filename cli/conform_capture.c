@@ -2,20 +2,22 @@
  *
  * The rule (docs/conform.md):
  *  1. Lines matching a --strip pattern are removed, and so are lines that are only a
- *     `<s>` or `</s>` marker.
+ *     `<s>` or `</s>` marker. In chat mode the prompts of llama2.c's chat loop
+ *     (`Enter system prompt (optional): `, `Enter user prompt: `, `User: `, `Assistant: `)
+ *     are removed where they start a line: the trace's text does not hold them.
  *  2. The trailer: while the last line holds a timing phrase (`achieved tok/s`, `tok/s`,
  *     `tokens/s`, `tokens per second`, `elapsed`), it is cut from the phrase on, or from
  *     the line's start when only white space precedes the phrase. So a trailer printed
  *     with no newline before it (`...ballachieved tok/s: 512.0`) leaves the story whole.
  *     Then one newline at the end is dropped (the one printed after the last token).
  *  3. The start: --skip-lines or --start-after when given. Otherwise the place where the
- *     longest beginning of the expected text starts, when at least 8 bytes of it (or all
- *     of a shorter text) match there; when only white space precedes that place on its
+ *     longest beginning of the expected text starts, when at least 8 bytes of it match
+ *     there, or 3 at the start of a line (or all of a shorter text); when only white space precedes that place on its
  *     line, the story starts at the line's start, so that a leading space is compared.
  *     Otherwise leading lines that look like a banner: a
- *     line with `=`, `:` followed by a digit or space, `{`, or a word like dim, vocab,
- *     layers, heads, model, tokenizer, config, loaded, seed, steps or temperature; and
- *     empty lines. */
+ *     line starting with a key of one or two words and `:` or `=`, or one with a word like dim, vocab,
+ *     layers, heads, model, tokenizer, config, loaded, seed, steps, temperature, llama,
+ *     version, error or warning; and empty lines. */
 #include "conform_capture.h"
 
 #include <ctype.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #define ANCHOR_MIN 8
+#define ANCHOR_MIN_LINE 3
 
 void capture_rule_init(CaptureRule *r) {
     memset(r, 0, sizeof *r);
@@ -69,6 +72,29 @@ static int is_marker_line(const unsigned char *line, size_t n) {
     while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
     while (n > 0 && (line[0] == ' ' || line[0] == '\t')) line++, n--;
     return (n == 3 && memcmp(line, "<s>", 3) == 0) || (n == 4 && memcmp(line, "</s>", 4) == 0);
+}
+
+static const char *const CHAT_PROMPTS[] = {"Enter system prompt (optional): ", "Enter user prompt: ", "User: ",
+                                           "Assistant: ", NULL};
+
+/* Chat mode: the chat loop's prompts at the start of a line. */
+static void strip_chat_prompts(RunText *t, CaptureCut *cut) {
+    for (size_t at = 0; at < t->len;) {
+        int removed = 0;
+        if (at == 0 || t->bytes[at - 1] == '\n') {
+            for (int i = 0; CHAT_PROMPTS[i] != NULL && !removed; i++) {
+                size_t n = strlen(CHAT_PROMPTS[i]);
+                if (at + n <= t->len && memcmp(t->bytes + at, CHAT_PROMPTS[i], n) == 0) {
+                    cut_out(t, at, at + n);
+                    cut->chat_prompts++;
+                    removed = 1;
+                }
+            }
+        }
+        if (removed) continue; /* the next prompt may follow at once */
+        while (at < t->len && t->bytes[at] != '\n') at++;
+        if (at < t->len) at++;
+    }
 }
 
 /* Step 1: lines removed anywhere. */
@@ -145,14 +171,27 @@ static void cut_trailer(RunText *t, CaptureCut *cut) {
     t->bytes[t->len] = 0;
 }
 
+/* A key of one or two words and then ':' or '=' at the start of the line. */
+static int starts_with_key(const unsigned char *line, size_t n) {
+    size_t i = 0, words = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
+    while (i < n && words < 2) {
+        size_t start = i;
+        while (i < n && (isalnum(line[i]) || line[i] == '_' || line[i] == '.' || line[i] == '/' || line[i] == '-')) i++;
+        if (i == start) return 0;
+        words++;
+        while (i < n && line[i] == ' ') i++;
+        if (i < n && (line[i] == ':' || line[i] == '=')) return 1;
+    }
+    return 0;
+}
+
 static int banner_line(const unsigned char *line, size_t n) {
     static const char *const WORDS[] = {"dim", "vocab", "layers", "heads", "model", "tokenizer", "config",
-                                        "loaded", "loading", "seed", "steps", "temperature", "seq_len", NULL};
+                                        "loaded", "loading", "seed", "steps", "temperature", "seq_len", "llama",
+                                        "version", "error", "warning", NULL};
     if (n == 0) return 1;
-    for (size_t i = 0; i < n; i++) {
-        if (line[i] == '=' || line[i] == '{') return 1;
-        if (line[i] == ':' && i + 1 < n && (isdigit(line[i + 1]) || line[i + 1] == ' ')) return 1;
-    }
+    if (starts_with_key(line, n)) return 1;
     for (int w = 0; WORDS[w] != NULL; w++)
         if (find_ci(line, n, WORDS[w]) >= 0) return 1;
     return 0;
@@ -180,16 +219,20 @@ static size_t story_start(const RunText *t, const RunText *expected, const Captu
     }
     if (expected != NULL && expected->len > 0) {
         size_t best = 0, best_len = 0;
+        int found = 0;
         for (size_t p = 0; p < t->len; p++) {
             size_t k = 0;
             while (p + k < t->len && k < expected->len && t->bytes[p + k] == expected->bytes[k]) k++;
-            if (k > best_len) {
+            int line_start = p == 0 || t->bytes[p - 1] == '\n';
+            size_t need = line_start ? ANCHOR_MIN_LINE : ANCHOR_MIN;
+            if (need > expected->len) need = expected->len;
+            if (k >= need && (!found || k > best_len)) {
+                found = 1;
                 best_len = k;
                 best = p;
             }
         }
-        size_t need = expected->len < ANCHOR_MIN ? expected->len : ANCHOR_MIN;
-        if (best_len >= need) {
+        if (found) {
             /* white space before it on its line belongs to the story (a space after BOS) */
             size_t line = best;
             while (line > 0 && (t->bytes[line - 1] == ' ' || t->bytes[line - 1] == '\t')) line--;
@@ -202,8 +245,8 @@ static size_t story_start(const RunText *t, const RunText *expected, const Captu
     while (at < t->len) {
         size_t end = at;
         while (end < t->len && t->bytes[end] != '\n') end++;
-        if (end == t->len || !banner_line(t->bytes + at, end - at)) break;
-        at = end + 1;
+        if (!banner_line(t->bytes + at, end - at)) break;
+        at = end < t->len ? end + 1 : end;
     }
     cut->start_rule = at > 0 ? "after the banner lines" : "the start of the capture";
     return at;
@@ -218,6 +261,7 @@ int capture_find_story(RunText *t, const RunText *expected, const CaptureRule *r
     }
     int rc = strip_lines(t, rule, cut, error);
     if (rc != 0) return rc;
+    if (rule->chat) strip_chat_prompts(t, cut);
     if (rule->end_before != NULL) {
         long found = find_exact(t->bytes, t->len, rule->end_before, 1);
         if (found >= 0) {

@@ -17,6 +17,7 @@ typedef struct {
     const char *strip[CAPTURE_MAX_STRIP]; /* --strip REGEX: lines matching it are removed */
     int n_strip;
     int raw;                  /* --raw-capture: the whole capture is the story */
+    int chat;                 /* the run is in chat mode: the chat loop's prompts are not story */
 } CaptureRule;
 
 void capture_rule_init(CaptureRule *r);
@@ -26,6 +27,7 @@ typedef struct {
     Str trailer;          /* the bytes after it */
     long stripped_lines;  /* lines removed by --strip or as <s> markers */
     size_t stripped_bytes;
+    long chat_prompts;    /* chat mode: "User: ", "Assistant: " and the like removed */
     const char *start_rule; /* how the start was found, for the report */
     const char *end_rule;
     int start_not_found;  /* --start-after TEXT is not in the capture */

@@ -138,6 +138,7 @@ static void capture_cut_text(Str *s, const Side *side) {
     if (c->stripped_lines > 0)
         str_printf(s, "; %ld line%s (%zu bytes) stripped", c->stripped_lines, c->stripped_lines == 1 ? "" : "s",
                    c->stripped_bytes);
+    if (c->chat_prompts > 0) str_printf(s, "; %ld chat prompt%s removed", c->chat_prompts, c->chat_prompts == 1 ? "" : "s");
     str_printf(s, "\n");
     if (c->start_not_found) str_printf(s, "capture: %s: the --start-after text is not in it; compared from the start\n", side->name);
     if (c->preamble.len > 0) {

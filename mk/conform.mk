@@ -9,8 +9,9 @@ CONFORM_SRC = cli/conform.c cli/conform_diff.c cli/conform_report.c cli/conform_
 CONFORM_HDR = cli/conform_diff.h cli/conform_report.h cli/conform_text.h cli/conform_str.h \
               $(CONFORM_CHECK_HDR) trace/trace_reader.h trace/trace_writer.h
 # Captures as ports print them, diagnoses and `conform check` (mk/conform_check.mk).
-CONFORM_CHECK_SRC = cli/conform_capture.c cli/conform_align.c
-CONFORM_CHECK_HDR = cli/conform_capture.h cli/conform_align.h
+CONFORM_CHECK_SRC = cli/conform_capture.c cli/conform_align.c cli/conform_diagnose.c cli/conform_check.c \
+                    cli/conform_check_report.c cli/conform_html.c
+CONFORM_CHECK_HDR = cli/conform_capture.h cli/conform_align.h cli/conform_diagnose.h cli/conform_check.h
 
 .PHONY: test-trace test-conform clean-conform
 ALL_TARGETS += conform

@@ -13,3 +13,27 @@ test-conform-capture: $(BUILD)/test_conform_capture
 	CONFORM_SCRATCH=$(BUILD)/conform-scratch $(BUILD)/test_conform_capture
 
 TEST_TARGETS += test-conform-capture
+
+# Mutant ports: ./run with one classic port bug each, an engine function wrapped by the
+# linker (tests/mutants/mutants.c). Built only for the tests.
+MUTANTS = byte-pieces:BYTE_PIECES:decode no-dummy-prefix:NO_DUMMY_PREFIX:encode bos-space:BOS_SPACE:decode \
+          no-gqa:NO_GQA:transformer_load sampler:SAMPLER:sample arithmetic:ARITHMETIC:rmsnorm \
+          stops-early:STOPS_EARLY:printable_piece
+MUTANT_BINS = $(foreach m,$(MUTANTS),$(BUILD)/mutants/$(word 1,$(subst :, ,$(m))))
+
+define mutant_rule
+$(BUILD)/mutants/$(word 1,$(subst :, ,$(1))): run.c tests/mutants/mutants.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(REFFLAGS) -DMUTANT_$(word 2,$(subst :, ,$(1))) -Wl,--wrap=$(word 3,$(subst :, ,$(1))) \
+	    -o $$@ run.c tests/mutants/mutants.c $$(ENGINE_SRC) $$(TRACE_SRC) $$(LDLIBS)
+endef
+$(foreach m,$(MUTANTS),$(eval $(call mutant_rule,$(m))))
+
+.PHONY: mutants test-mutants
+mutants: $(MUTANT_BINS)
+
+#   make test-mutants   every named diagnosis proven by its mutant port (tests/test_mutants.sh)
+test-mutants: run conform $(MUTANT_BINS)
+	tests/test_mutants.sh $(BUILD)/mutants $(MODELS)
+
+TEST_TARGETS += test-mutants
