@@ -118,6 +118,11 @@ static void plot_regions(FILE *f, const CheckOutcome *o) {
     fputs("</svg>\n", f);
 }
 
+/* Failed, or passed at a weaker level than its capture supports (a declared tokens level). */
+static int diverges(const CheckOutcome *o) {
+    return o->status == CHECK_FAIL || (o->status == CHECK_PASS && o->reached < o->supported);
+}
+
 void check_write_html(FILE *f, const CheckRun *run) {
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>conform check: ", f);
     html_text(f, run->port_name);
@@ -137,9 +142,9 @@ void check_write_html(FILE *f, const CheckRun *run) {
     for (int i = 0; i < run->n; i++) {
         const CheckOutcome *o = &run->outcomes[i];
         fputs("<tr><td>", f);
-        if (o->status == CHECK_FAIL) fprintf(f, "<a href=\"#%s\">", o->name);
+        if (diverges(o)) fprintf(f, "<a href=\"#%s\">", o->name);
         html_text(f, o->name);
-        if (o->status == CHECK_FAIL) fputs("</a>", f);
+        if (diverges(o)) fputs("</a>", f);
         int ran = o->status == CHECK_PASS || o->status == CHECK_FAIL;
         fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"%s\">%s</td><td>", ran ? reach_name(o->reached) : "-",
                 ran ? reach_name(o->required) : "-", STATUS_CLASS[o->status], STATUS[o->status]);
@@ -151,10 +156,11 @@ void check_write_html(FILE *f, const CheckRun *run) {
     fputs("</table>\n", f);
     for (int i = 0; i < run->n; i++) {
         const CheckOutcome *o = &run->outcomes[i];
-        if (o->status != CHECK_FAIL) continue;
+        if (!diverges(o)) continue;
         fprintf(f, "<h2 id=\"%s\">", o->name);
         html_text(f, o->name);
-        fprintf(f, ": reached %s of %s required</h2>\n", reach_name(o->reached), reach_name(o->required));
+        fprintf(f, ": reached %s (%s required): %s</h2>\n", reach_name(o->reached), reach_name(o->required),
+                STATUS[o->status]);
         if (o->diagnosis.name != NULL) {
             fputs("<p class=\"detail\"><b>", f);
             html_text(f, o->diagnosis.name);

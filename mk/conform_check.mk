@@ -37,3 +37,21 @@ test-mutants: run conform $(MUTANT_BINS)
 	tests/test_mutants.sh $(BUILD)/mutants $(MODELS)
 
 TEST_TARGETS += test-mutants
+
+# The ports' conformance report: conform check over the committed Pico and C64 captures,
+# as HTML, JUnit XML and JSON in build/conform-report/ (CI publishes it). The Pico's libm
+# captures are held to tokens (its libm is newlib's); portable captures to bits.
+CONFORM_REPORT = $(BUILD)/conform-report
+.PHONY: conform-report
+conform-report: conform
+	@mkdir -p $(CONFORM_REPORT)
+	./conform check --captures golden/captures/pico/portable --math portable \
+	    --html $(CONFORM_REPORT)/pico-portable.html --junit $(CONFORM_REPORT)/pico-portable.xml \
+	    --json $(CONFORM_REPORT)/pico-portable.json
+	./conform check --captures golden/captures/pico/libm --math libm --require tokens \
+	    --html $(CONFORM_REPORT)/pico-libm.html --junit $(CONFORM_REPORT)/pico-libm.xml \
+	    --json $(CONFORM_REPORT)/pico-libm.json
+	./conform check --captures golden/captures/c64/portable --math portable \
+	    --html $(CONFORM_REPORT)/c64-portable.html --junit $(CONFORM_REPORT)/c64-portable.xml \
+	    --json $(CONFORM_REPORT)/c64-portable.json
+	@echo "conform-report: $(CONFORM_REPORT)/{pico-portable,pico-libm,c64-portable}.{html,xml,json}"
