@@ -12,8 +12,9 @@
  *     Then one newline at the end is dropped (the one printed after the last token).
  *  3. The start: --skip-lines or --start-after when given. Otherwise the place where the
  *     longest beginning of the expected text starts, when at least 8 bytes of it match
- *     there, or 3 at the start of a line (or all of a shorter text); when only white space precedes that place on its
- *     line, the story starts at the line's start, so that a leading space is compared.
+ *     there, or 3 at the start of a line (or all of a shorter text). What precedes that
+ *     place on its line is story too (a leading space, a piece printed otherwise), unless
+ *     it is a `<s>` marker or looks like a banner (below).
  *     Otherwise leading lines that look like a banner: a
  *     line starting with a key of one or two words and `:` or `=`, or one with a word like dim, vocab,
  *     layers, heads, model, tokenizer, config, loaded, seed, steps, temperature, llama,
@@ -197,6 +198,12 @@ static int banner_line(const unsigned char *line, size_t n) {
     return 0;
 }
 
+static int only_blank(const unsigned char *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != ' ' && b[i] != '\t') return 0;
+    return 1;
+}
+
 /* Step 3: the start, returned as an offset. */
 static size_t story_start(const RunText *t, const RunText *expected, const CaptureRule *rule, CaptureCut *cut) {
     if (rule->skip_lines >= 0) {
@@ -233,10 +240,15 @@ static size_t story_start(const RunText *t, const RunText *expected, const Captu
             }
         }
         if (found) {
-            /* white space before it on its line belongs to the story (a space after BOS) */
+            /* what precedes it on its line is the story's too (a space after BOS, a piece
+             * printed otherwise), unless it is a <s> marker or looks like a banner */
             size_t line = best;
-            while (line > 0 && (t->bytes[line - 1] == ' ' || t->bytes[line - 1] == '\t')) line--;
-            if (line == 0 || t->bytes[line - 1] == '\n') best = line;
+            while (line > 0 && t->bytes[line - 1] != '\n') line--;
+            size_t n = best - line;
+            const unsigned char *before = t->bytes + line;
+            int marker = n >= 3 && memcmp(before, "<s>", 3) == 0;
+            for (size_t k = marker ? 3 : 0; k < n && marker; k++) marker = before[k] == ' ';
+            if (!marker && !(n > 0 && !only_blank(before, n) && banner_line(before, n))) best = line;
             cut->start_rule = "where the expected text begins";
             return best;
         }

@@ -814,7 +814,9 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
         } else {
             Inputs in;
             memset(&in, 0, sizeof in);
-            char *model = join_path(models, s->model), *tok = join_path(models, s->tokenizer);
+            /* a model named with a folder (build/NAME.bin) is made at test time, from the project root */
+            char *model = strchr(s->model, '/') != NULL ? dup_text(s->model) : join_path(models, s->model);
+            char *tok = join_path(models, s->tokenizer);
             char *stdin_path = s->stdin_file != NULL ? format_line("%s/stdin/%s", golden, s->stdin_file) : NULL;
             char *trace = format_line("%s/%s.trace", work, s->name);
             char *stdout_path = format_line("%s/%s.txt", work, s->name);

@@ -67,13 +67,13 @@ expect() {
 }
 
 # The ports' captures: portable bit-identical; the Pico's libm (newlib) within tokens.
-expect "Pico portable captures pass at bits" 0 '^summary: 9 scenarios: 9 passed, 0 failed, 0 skipped, 0 errors' \
+expect "Pico portable captures pass at bits" 0 '^summary: 13 scenarios: 13 passed, 0 failed, 0 skipped, 0 errors' \
     "$conform" check --captures golden/captures/pico/portable --math portable
 expect "Pico libm captures: arithmetic, tokens the same" 1 '^zoo_greedy +tokens +FAIL +step 0 \(logits\) +arithmetic$' \
     "$conform" check --captures golden/captures/pico/libm --math libm
-expect "Pico libm captures pass at a declared tokens level" 0 '^summary: 9 scenarios: 9 passed' \
+expect "Pico libm captures pass at a declared tokens level" 0 '^summary: 13 scenarios: 13 passed' \
     "$conform" check --captures golden/captures/pico/libm --math libm --require tokens
-expect "C64 captures pass at bits" 0 '^summary: 9 scenarios: 2 passed, 0 failed, 7 skipped, 0 errors' \
+expect "C64 captures pass at bits" 0 '^summary: 13 scenarios: 2 passed, 0 failed, 11 skipped, 0 errors' \
     "$conform" check --captures golden/captures/c64/portable --math portable
 
 # Port files, reports and errors.
@@ -86,7 +86,7 @@ command = $wrap ./run {model} -z {tokenizer} $text
 lacks = chat, sampling
 require = text
 PORT
-expect "port file: lacking features are skipped" 0 '^summary: 9 scenarios: 4 passed, 0 failed, 5 skipped, 0 errors; required level text' \
+expect "port file: lacking features are skipped" 0 '^summary: 13 scenarios: 7 passed, 0 failed, 6 skipped, 0 errors; required level text' \
     "$conform" check --port "$scratch/port" --models "$models"
 expect "port file: skip reason" 0 '^chat_sys +- +SKIP +- +skipped: needs chat, which the port lacks$' \
     "$conform" check --port "$scratch/port" --models "$models"
@@ -104,12 +104,12 @@ expect "a port that does not exist" 2 'ERROR +- +the command was not found \(exi
 "$conform" check --command "$wrap $mutants/byte-pieces {model} -z {tokenizer} $text" --models "$models" \
     --junit "$scratch/r.xml" --json "$scratch/r.json" --html "$scratch/r.html" >/dev/null 2>&1 || true
 expect_file="$scratch/r.xml" expect "JUnit: one test case per scenario, failures counted" 0 \
-    '<testsuite name="conform check: .*" tests="9" failures="5" errors="0" skipped="0"' true
+    '<testsuite name="conform check: .*" tests="13" failures="8" errors="0" skipped="0"' true
 expect_file="$scratch/r.xml" expect "JUnit: the failure names the diagnosis" 0 \
     '<testcase classname="conform.libm" name="default_greedy" time="[0-9.]+"><failure message="reached none, required text: byte-pieces-literal">' true
 expect_file="$scratch/r.json" expect "JSON: the scenario's verdict and diagnosis" 0 \
     '"name":"default_greedy","verdict":"fail","level":"none","required":"text","supported":"text",.*"diagnosis":\{"name":"byte-pieces-literal"' true
-expect "HTML: a plot per diverging scenario" 0 '^5$' sh -c "grep -c '<svg' '$scratch/r.html'"
+expect "HTML: a plot per diverging scenario" 0 '^8$' sh -c "grep -c '<svg' '$scratch/r.html'"
 
 echo "test-mutants: $passed passed, $failed failed"
 [ "$failed" = 0 ]
