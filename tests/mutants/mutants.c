@@ -113,7 +113,11 @@ int __wrap_transformer_load(Transformer *t, const char *path, ErrorText *warning
     w->w3 = ptr;                    ptr += layers * dim * hidden;
     w->rms_final_weight = ptr;
     if (shared) w->wcls = w->token_embedding_table;
-    t->file_data = copy; /* the original image stays allocated: a port does not free it either */
+    RunState *st = &t->state; /* the run state is made again for kv_dim = dim */
+    free(st->x); free(st->xb); free(st->xb2); free(st->hb); free(st->hb2); free(st->q);
+    free(st->att); free(st->logits); free(st->key_cache); free(st->value_cache);
+    free(t->file_data);
+    t->file_data = copy;
     p->n_kv_heads = p->n_heads;
     return transformer_alloc_state(t, err);
 }
