@@ -227,6 +227,8 @@ static int read_port_file(const char *path, Port *p, FILE *err) {
             break;
         }
         *eq = 0;
+        char *comment = strstr(eq + 1, " #"); /* a comment after the value */
+        if (comment != NULL) *comment = 0;
         char *key = trim(t), *value = trim(eq + 1);
         char where[600];
         snprintf(where, sizeof where, "%s: line %ld", path, lineno);
@@ -627,7 +629,7 @@ static int write_report(const char *path, void (*writer)(FILE *, const CheckRun 
 
 static void matrix_line(FILE *out, const CheckOutcome *o) {
     static const char *const STATUS[] = {"PASS", "FAIL", "SKIP", "ERROR"};
-    fprintf(out, "%-20s %-7s %-6s %-26s %s", o->name, o->status == CHECK_SKIP || o->status == CHECK_ERROR ? "-" : reach_name(o->reached),
+    fprintf(out, "%-20s %-7s %-7s %-26s %s", o->name, o->status == CHECK_SKIP || o->status == CHECK_ERROR ? "-" : reach_name(o->reached),
             STATUS[o->status], o->first != NULL ? o->first : "-",
             o->diagnosis.name != NULL ? o->diagnosis.name : o->why != NULL ? o->why : "-");
     fputc('\n', out);
@@ -784,6 +786,7 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
     }
     fprintf(out, "conform check: %d scenario%s of %s/scenarios.tsv against %s/%s, port: %s\n", selected,
             selected == 1 ? "" : "s", golden, golden, math, run.port_name);
+    fflush(out); /* before the progress lines on standard error */
     int index = 0;
     for (int i = 0; i < n_scenarios; i++) {
         const Scenario *s = &scenarios[i];
@@ -878,7 +881,7 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
         else run.errors++;
     }
     settle_sampled_at_prompt_end(&run, scenarios, n_scenarios);
-    fprintf(out, "%-20s %-7s %-6s %-26s %s\n", "scenario", "level", "verdict", "first divergence", "diagnosis");
+    fprintf(out, "%-20s %-7s %-7s %-26s %s\n", "scenario", "level", "verdict", "first divergence", "diagnosis");
     for (int i = 0; i < run.n; i++) matrix_line(out, &run.outcomes[i]);
     for (int i = 0; i < run.n; i++) {
         const CheckOutcome *o = &run.outcomes[i];
