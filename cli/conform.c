@@ -499,15 +499,17 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
     if (rc == 0) {
         DiffResult r;
         diff_run(&e, &a, &o, &r);
+        Diagnosis d;
+        diagnose(o.level != CMP_TEXT ? &r : NULL, o.level == CMP_TEXT ? &r : NULL, &e, &a, &d);
+        r.diagnosis_name = d.name;
+        r.diagnosis_detail = str_text(&d.detail);
         if (json) {
             report_json(out, &r, &e, &a);
         } else {
             report_text(out, &r, &e, &a);
-            Diagnosis d;
-            diagnose(o.level != CMP_TEXT ? &r : NULL, o.level == CMP_TEXT ? &r : NULL, &e, &a, &d);
             if (d.name != NULL) fprintf(out, "diagnosis: %s: %s\n", d.name, str_text(&d.detail));
-            diagnosis_free(&d);
         }
+        diagnosis_free(&d);
         if (r.verdict == VERDICT_ERROR) fprintf(err, "conform: %s\n", r.error);
         rc = r.exit_status;
         diff_result_free(&r);

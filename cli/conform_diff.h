@@ -107,6 +107,8 @@ typedef struct {
     long exp_text_len, act_text_len;
     int exp_plain, act_plain, exp_petscii, act_petscii;
     long act_unmapped, exp_unmapped;
+    /* set by the caller after diagnose() (conform_diagnose.h), for the reports; not owned */
+    const char *diagnosis_name, *diagnosis_detail;
 } DiffResult;
 
 void diff_run(Side *expected, Side *actual, const CmpOptions *options, DiffResult *out);

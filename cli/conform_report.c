@@ -398,6 +398,16 @@ void report_json(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
         str_json_c(&s, r->notes[i]);
     }
     str_printf(&s, "]");
+    str_printf(&s, ",\"diagnosis\":");
+    if (r->diagnosis_name != NULL) {
+        str_printf(&s, "{\"name\":");
+        str_json_c(&s, r->diagnosis_name);
+        str_printf(&s, ",\"detail\":");
+        str_json_c(&s, r->diagnosis_detail != NULL ? r->diagnosis_detail : "");
+        str_printf(&s, "}");
+    } else {
+        str_printf(&s, "null");
+    }
     if (e->trace != NULL && a->trace != NULL && r->verdict != VERDICT_SCENARIO && r->verdict != VERDICT_ERROR) {
         str_printf(&s,
                    ",\"logits_basis\":\"%s\",\"steps_expected\":%ld,\"steps_actual\":%ld,\"steps_compared\":%ld,"
@@ -432,8 +442,25 @@ void report_json(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
             str_printf(&s, ",\"actual_context\":");
             str_json_c(&s, str_text(&r->text.act_context));
         }
-        str_printf(&s, ",\"unmapped_petscii_bytes\":%ld}", r->exp_unmapped + r->act_unmapped);
+        str_printf(&s, ",\"unmapped_petscii_bytes\":%ld,\"regions\":[", r->exp_unmapped + r->act_unmapped);
+        for (long i = 0; i < r->regions.n; i++) {
+            const TextRegion *x = &r->regions.regions[i];
+            str_printf(&s, "%s{\"expected_offset\":%zu,\"expected_bytes\":%zu,\"actual_offset\":%zu,\"actual_bytes\":%zu}",
+                       i > 0 ? "," : "", x->exp_offset, x->exp_len, x->act_offset, x->act_len);
+        }
+        str_printf(&s, "],\"for_good\":%s", r->regions.for_good ? "true" : "false");
+        for (int side = 0; side < 2; side++) {
+            const Side *p = side == 0 ? e : a;
+            if (p->trace != NULL || p->cut.start_rule == NULL) continue;
+            str_printf(&s, ",\"%s_capture\":{\"preamble\":", side == 0 ? "expected" : "actual");
+            str_json(&s, (const unsigned char *)str_text(&p->cut.preamble), p->cut.preamble.len);
+            str_printf(&s, ",\"trailer\":");
+            str_json(&s, (const unsigned char *)str_text(&p->cut.trailer), p->cut.trailer.len);
+            str_printf(&s, ",\"stripped_lines\":%ld,\"chat_prompts\":%ld}", p->cut.stripped_lines, p->cut.chat_prompts);
+        }
+        str_printf(&s, "}");
     }
+
     str_printf(&s, "}\n");
     if (s.failed) fputs("{\"verdict\":\"error\",\"exit_status\":2,\"error\":\"out of memory\"}\n", out);
     else fputs(str_text(&s), out);

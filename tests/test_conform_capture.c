@@ -205,6 +205,12 @@ static void test_every_region_and_for_good(void **state) {
     assert_line(r.out, "  region 1: expected bytes 53-54 \"\\n\", actual bytes 53-59 \"<0x0A>\"");
     assert_line(r.out, "  region 2: expected bytes 80-81 \"\\n\", actual bytes 85-91 \"<0x0A>\"");
     result_free(&r);
+    r = conform("diff", e, a, "--level", "text", "--json", NULL);
+    assert_int_equal(r.status, 1);
+    assert_contains(r.out, "\"regions\":[{\"expected_offset\":53,\"expected_bytes\":1,\"actual_offset\":53,\"actual_bytes\":6},"
+                           "{\"expected_offset\":80,\"expected_bytes\":1,\"actual_offset\":85,\"actual_bytes\":6}],\"for_good\":false");
+    assert_contains(r.out, "\"diagnosis\":{\"name\":\"byte-pieces-literal\",\"detail\":\"ACTUAL prints 2 byte-fallback pieces as <0xNN>");
+    result_free(&r);
     /* a different story from byte 18 on */
     a = write_text("apart.txt", "Once upon a time, a dog ran to the big tree and barked at a cat who sat up high.\n");
     r = conform("diff", e, a, "--level", "text", NULL);

@@ -83,7 +83,7 @@ cat >"$scratch/port" <<PORT
 # a port without chat and without its own sampler
 name = reference, greedy text only
 command = $wrap ./run {model} -z {tokenizer} $text
-lacks = chat, sampling
+lacks = chat, sampling   # a comment after a value
 require = text
 PORT
 expect "port file: lacking features are skipped" 0 '^summary: 13 scenarios: 7 passed, 0 failed, 6 skipped, 0 errors; required level text' \
