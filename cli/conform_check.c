@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -402,12 +403,9 @@ static int read_bytes(const char *path, unsigned char **bytes, size_t *n) {
     return 0;
 }
 
-static char *format_line(const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
+__attribute__((format(printf, 1, 2)))
 #endif
-    ;
-#include <stdarg.h>
 static char *format_line(const char *fmt, ...) {
     char line[1024];
     va_list ap;
@@ -502,7 +500,7 @@ static void compare_capture(const char *expected_path, const char *capture_path,
     memset(&bits, 0, sizeof bits);
     memset(&tokens, 0, sizeof tokens);
     memset(&text, 0, sizeof text);
-    int have_bits = 0, have_tokens = 0;
+    int have_bits = 0;
     o->reached = REACH_NONE;
     if (!plain) {
         CmpOptions ob = {CMP_BITS, 0, 0.0, 0, PETSCII_AUTO};
@@ -512,7 +510,6 @@ static void compare_capture(const char *expected_path, const char *capture_path,
         if (o->reached == REACH_NONE && bits.verdict != VERDICT_SCENARIO) {
             CmpOptions ot = {CMP_TOKENS, 0, 0.0, 0, PETSCII_AUTO};
             diff_run(&e, &a, &ot, &tokens);
-            have_tokens = 1;
             if (tokens.verdict == VERDICT_EQUAL) o->reached = REACH_TOKENS;
         }
         keep_steps(o, &bits);
@@ -546,7 +543,6 @@ static void compare_capture(const char *expected_path, const char *capture_path,
         if (text.verdict == VERDICT_EQUAL) o->reached = REACH_TEXT;
         keep_regions(o, &text);
     }
-    const DiffResult *shown = have_bits && bits.verdict != VERDICT_EQUAL ? &bits : text_done ? &text : &bits;
     if (o->reached != REACH_BITS) {
         o->first = first_text(have_bits ? &bits : &text);
         diagnose(have_bits ? &bits : NULL, text_done ? &text : NULL, &e, &a, &o->diagnosis);
@@ -573,8 +569,6 @@ static void compare_capture(const char *expected_path, const char *capture_path,
                        "differs from %s on", o->first != NULL ? o->first : "the start");
         }
     }
-    (void)shown;
-    (void)have_tokens;
     diff_result_free(&bits);
     diff_result_free(&tokens);
     diff_result_free(&text);

@@ -22,6 +22,8 @@
 #include "conform_diagnose.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const DIAGNOSIS_NAMES[] = {"gqa-missing",   "prompt-encoding", "space-after-bos", "byte-pieces-literal",
@@ -110,16 +112,9 @@ static long byte_pieces_explain(const RunText *e, const RunText *a) {
     return k == e->len ? pieces : 0;
 }
 
-static void set(Diagnosis *d, const char *name, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 3, 4)))
 #endif
-    ;
-
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-
 static void set(Diagnosis *d, const char *name, const char *fmt, ...) {
     char line[600];
     va_list ap;
@@ -217,7 +212,7 @@ static int diagnose_text(const DiffResult *r, const Side *e, const Side *a, Diag
     size_t prompt = e->trace != NULL ? prompt_bytes(e->trace) : 0;
     /* chat mode always encodes a prompt (the rendered turn), and prints none of it */
     int has_prompt = h != NULL && ((h->h.prompt_set && h->h.prompt.len > 0) || h->h.chat);
-    const TextRegion *first = &g->regions[0], *last = &g->regions[g->n - 1];
+    const TextRegion *first = &g->regions[0];
 
     if (ta->len == 0) {
         set(d, "no-output", "ACTUAL printed no story (%zu bytes expected): a wrong model or tokenizer file, output "
@@ -296,7 +291,6 @@ static int diagnose_text(const DiffResult *r, const Side *e, const Side *a, Diag
             return 1;
         }
     }
-    (void)last;
     set(d, "text-differs", "%ld differing region%s from byte %zu%s: compare traces (--trace) to see whether logits "
         "(arithmetic) or the sampler go apart first", g->n, g->n == 1 ? "" : "s", first->exp_offset,
         g->for_good ? ", apart for good from the last" : "");
