@@ -670,6 +670,45 @@ static void settle_sampled_at_prompt_end(CheckRun *run, const Scenario *list, in
     }
 }
 
+static void port_free(Port *p) {
+    free(p->command);
+    free(p->math);
+    free(p->name);
+    memset(p, 0, sizeof *p);
+}
+
+static void scenarios_free(Scenario *list, int n) {
+    for (int i = 0; i < n; i++) {
+        free(list[i].name);
+        free(list[i].model);
+        free(list[i].tokenizer);
+        free(list[i].stdin_file);
+        for (int k = 0; k < list[i].n_args; k++) free(list[i].args[k]);
+    }
+    free(list);
+}
+
+/* An error before any scenario ran: everything given back, exit status 2. */
+static int check_error(Port *p, Scenario *list, int n) {
+    port_free(p);
+    scenarios_free(list, n);
+    return 2;
+}
+
+/* The template names only known placeholders: tried on a scenario before anything runs. */
+static int template_ok(const char *template, const Scenario *s, FILE *err) {
+    Inputs in;
+    memset(&in, 0, sizeof in);
+    in.model = in.tokenizer = in.stdin_path = in.trace = "x";
+    in.s = s;
+    Str cmd = {0}, bad = {0};
+    int ok = expand(template, &in, &cmd, &bad) == 0;
+    if (!ok) fprintf(err, "conform check: %s\n", str_text(&bad));
+    str_free(&cmd);
+    str_free(&bad);
+    return ok;
+}
+
 int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
     const char *command = NULL, *port_file = NULL, *captures = NULL, *golden = "golden", *math = NULL, *models = NULL;
     const char *json = NULL, *junit = NULL, *html = NULL;
@@ -732,27 +771,29 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
         fprintf(err, "conform check: give one of --command TEMPLATE, --port FILE or --captures DIR (conform check --help)\n");
         return 2;
     }
-    if (port_file != NULL && read_port_file(port_file, &port, err) != 0) return 2;
+    if (port_file != NULL && read_port_file(port_file, &port, err) != 0) return check_error(&port, NULL, 0);
     if (command != NULL) port.command = dup_text(command);
     if (required < 0) required = port.required;
     if (math == NULL) math = port.math != NULL ? port.math : "libm";
     if (strcmp(math, "libm") != 0 && strcmp(math, "portable") != 0) {
         fprintf(err, "conform check: --math is libm or portable, not \"%s\"\n", math);
-        return 2;
+        return check_error(&port, NULL, 0);
     }
     if (models == NULL) models = default_models();
 
     Scenario *scenarios;
     int n_scenarios;
-    if (read_manifest(golden, &scenarios, &n_scenarios, err) != 0) return 2;
+    if (read_manifest(golden, &scenarios, &n_scenarios, err) != 0) return check_error(&port, NULL, 0);
     for (int k = 0; k < n_only; k++) {
         int found = 0;
         for (int i = 0; i < n_scenarios; i++) found |= strcmp(scenarios[i].name, only[k]) == 0;
         if (!found) {
             fprintf(err, "conform check: --only %s: no such scenario in %s/scenarios.tsv\n", only[k], golden);
-            return 2;
+            return check_error(&port, scenarios, n_scenarios);
         }
     }
+    if (port.command != NULL && n_scenarios > 0 && !template_ok(port.command, &scenarios[0], err))
+        return check_error(&port, scenarios, n_scenarios);
     char work_template[] = "/tmp/conform-check-XXXXXX";
     const char *tmpdir = getenv("TMPDIR");
     char *work = NULL;
@@ -761,7 +802,8 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
         work = t != NULL ? mkdtemp(t) : mkdtemp(work_template);
         if (work == NULL) {
             fprintf(err, "conform check: cannot make a working folder: %s\n", strerror(errno));
-            return 2;
+            free(t);
+            return check_error(&port, scenarios, n_scenarios);
         }
     }
 
@@ -824,15 +866,13 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
             in.trace = trace;
             in.s = s;
             Str cmd = {0}, bad = {0};
-            if (expand(port.command, &in, &cmd, &bad) != 0) {
-                fprintf(err, "\nconform check: %s\n", str_text(&bad));
-                str_free(&cmd);
-                str_free(&bad);
-                return 2;
-            }
+            int status = -1, timed_out = 0;
             double started = now_seconds();
-            int timed_out;
-            int status = run_command(str_text(&cmd), stdin_path, stdout_path, stderr_path, timeout, &timed_out);
+            errno = 0;
+            if (expand(port.command, &in, &cmd, &bad) == 0)
+                status = run_command(str_text(&cmd), stdin_path, stdout_path, stderr_path, timeout, &timed_out);
+            else
+                errno = EINVAL; /* template_ok tried it: not reached */
             o->seconds = now_seconds() - started;
             if (status < 0) {
                 o->status = CHECK_ERROR;
@@ -903,16 +943,7 @@ int cmd_check(int argc, char **argv, FILE *out, FILE *err) {
     }
     for (int i = 0; i < run.n; i++) outcome_free(&run.outcomes[i]);
     free(run.outcomes);
-    for (int i = 0; i < n_scenarios; i++) {
-        free(scenarios[i].name);
-        free(scenarios[i].model);
-        free(scenarios[i].tokenizer);
-        free(scenarios[i].stdin_file);
-        for (int k = 0; k < scenarios[i].n_args; k++) free(scenarios[i].args[k]);
-    }
-    free(scenarios);
-    free(port.command);
-    free(port.math);
-    free(port.name);
+    scenarios_free(scenarios, n_scenarios);
+    port_free(&port);
     return rc;
 }
