@@ -15,6 +15,7 @@
 
 #include "../engine/program_io.h"
 #include "../trace/trace_reader.h"
+#include "conform_check.h"
 #include "conform_diff.h"
 #include "conform_report.h"
 #include "conform_str.h"
@@ -22,15 +23,18 @@
 
 static const char USAGE[] =
     "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"
+    "                    [--skip-lines N] [--start-after TEXT] [--end-before TEXT] [--strip REGEX] [--raw-capture]\n"
     "                    [--max-input BYTES]\n"
-    "       conform show TRACE [--max-input BYTES]\n"
-    "       conform [diff|show] --help\n";
+    "       conform show TRACE|CAPTURE [--max-input BYTES]\n"
+    "       conform check (--command TEMPLATE | --port FILE | --captures DIR) [options]\n"
+    "       conform [diff|show|check] --help\n";
 
 static const char HELP[] =
     "conform: compares and inspects L2T traces of llama2.c runs (docs/conform.md).\n"
     "\n"
     "  conform diff EXPECTED ACTUAL ...   compare two runs; exit 0 equal, 1 different, 2 error\n"
     "  conform show TRACE                 the scenario in readable form and the text it printed\n"
+    "  conform check --command TEMPLATE   the golden suite against a port: a matrix, JSON, JUnit, HTML\n"
     "\n"
     "Traces may be captures: trace lines inside other output, CRLF line ends, serial noise.\n"
     "A file or `-` (standard input) is read. `conform diff --help` tells more.\n";
@@ -62,11 +66,23 @@ static const char HELP_DIFF[] =
     "  --allow-truncated  exit 0 when a trace without END matches over the steps it has\n"
     "  --max-input BYTES  stop with an error once an input holds more (default 1G; K, M, G allowed)\n"
     "\n"
+    "Plain captures (ACTUAL): the story is found inside what the port printed (banner lines,\n"
+    "<s> markers and tok/s or timing trailers are left out and reported; docs/conform.md);\n"
+    "every differing region is reported. To override the rule:\n"
+    "  --skip-lines N     the story starts after N lines\n"
+    "  --start-after TEXT the story starts after the first TEXT\n"
+    "  --end-before TEXT  the story ends before the last TEXT\n"
+    "  --strip REGEX      remove lines matching REGEX (POSIX extended; up to 16 times)\n"
+    "  --raw-capture      compare the whole capture\n"
+    "\n"
     "Exit status: 0 equal at LEVEL; 1 different, different scenario, or cut short; 2 an input\n"
     "cannot be read or parsed or is over --max-input, bad usage, or standard output cannot be written.\n";
 
 static const char HELP_SHOW[] =
     "usage: conform show TRACE\n"
+    "\n"
+    "A plain capture (no trace lines) is shown as --level text reads it: the preamble and\n"
+    "trailer left out around the story, marked, and the story.\n"
     "\n"
     "Prints the scenario of a trace in readable form (model and tokenizer hash prefixes, config,\n"
     "temperature and top-p as decimal and hex, seed, steps, mode, math, platform, levels), how many\n"
@@ -127,6 +143,11 @@ static int set_input_limit(const char *text, const char *command, FILE *err) {
     return 0;
 }
 
+static int conform_oom(FILE *err) {
+    fprintf(err, "conform: out of memory\n");
+    return 2;
+}
+
 /* ---- show ---- */
 
 /* The shortest decimal that reads back as the same binary32. */
@@ -159,6 +180,54 @@ static void show_text_value(Str *s, int set, const TraceText *t) {
     str_bytes(s, "\"", 1);
 }
 
+/* A plain capture as --level text reads it: the story, and the preamble and trailer left
+ * out around it, marked. */
+static int show_capture(const char *path, FILE *out, FILE *err) {
+    unsigned char *bytes;
+    size_t n;
+    if (read_whole(path, &bytes, &n) != 0) {
+        fprintf(err, "conform: %s: cannot read: %s\n", path, strerror(errno));
+        return 2;
+    }
+    RunText text;
+    CaptureCut cut;
+    CaptureRule rule;
+    capture_rule_init(&rule);
+    Str s = {0};
+    int rc = run_text_of_capture(bytes != NULL ? bytes : (const unsigned char *)"", n, PETSCII_AUTO, &text);
+    free(bytes);
+    if (rc != 0) return conform_oom(err);
+    if (capture_find_story(&text, NULL, &rule, &cut, &s) != 0) {
+        run_text_free(&text);
+        return conform_oom(err);
+    }
+    str_printf(&s, "capture:   %s (plain text capture: no trace lines%s)\n", path, text.petscii ? ", PETSCII" : "");
+    str_printf(&s, "preamble:  %zu bytes, ignored (%s)\n", cut.preamble.len, cut.start_rule);
+    if (cut.preamble.len > 0) {
+        str_printf(&s, "[preamble]");
+        str_escaped(&s, (const unsigned char *)cut.preamble.s, cut.preamble.len, 1);
+        str_printf(&s, "[/preamble]\n");
+    }
+    str_printf(&s, "trailer:   %zu bytes, ignored (%s)\n", cut.trailer.len, cut.end_rule);
+    if (cut.stripped_lines > 0)
+        str_printf(&s, "stripped:  %ld marker lines (%zu bytes)\n", cut.stripped_lines, cut.stripped_bytes);
+    str_printf(&s, "text (%zu bytes):\n", text.len);
+    str_escaped(&s, text.bytes, text.len, 1);
+    str_printf(&s, "\n");
+    if (cut.trailer.len > 0) {
+        str_printf(&s, "[trailer]");
+        str_escaped(&s, (const unsigned char *)cut.trailer.s, cut.trailer.len, 1);
+        str_printf(&s, "[/trailer]\n");
+    }
+    rc = 0;
+    if (s.failed) rc = conform_oom(err);
+    else fwrite(s.s, 1, s.len, out);
+    str_free(&s);
+    capture_cut_free(&cut);
+    run_text_free(&text);
+    return rc;
+}
+
 static int cmd_show(int argc, char **argv, FILE *out, FILE *err) {
     const char *path = NULL;
     for (int i = 0; i < argc; i++) {
@@ -187,6 +256,10 @@ static int cmd_show(int argc, char **argv, FILE *out, FILE *err) {
     Trace *t;
     TraceError e;
     if (trace_read_file(path, &t, &e) != 0) {
+        if (e.code == TRACE_ERROR_NO_TRACE) {
+            trace_error_clear(&e);
+            return show_capture(path, out, err);
+        }
         program_io_error_to(err, "conform", trace_error_text(&e));
         trace_error_clear(&e);
         return 2;
@@ -328,10 +401,80 @@ static int read_side(Side *side, const char *path, const CmpOptions *o, int json
     return 2;
 }
 
+/* A plain capture's story, cut out of what the port printed around it (banner, markers,
+ * timing trailer; conform_capture.c), found with the help of the other side's text. */
+static int cut_plain_sides(Side *e, Side *a, const CaptureRule *rule, FILE *err) {
+    for (int i = 0; i < 2; i++) {
+        Side *side = i == 0 ? e : a, *other = i == 0 ? a : e;
+        if (side->trace != NULL) continue;
+        RunText anchor;
+        memset(&anchor, 0, sizeof anchor);
+        const RunText *expected = &other->text;
+        if (other->trace != NULL) {
+            if (run_text_of_trace(other->trace, &anchor) != 0) return conform_oom(err);
+            expected = &anchor;
+        }
+        /* the options describe the port's capture: EXPECTED (a capture of the reference,
+         * when it is one) is read by the automatic rule */
+        CaptureRule automatic, given = *rule;
+        capture_rule_init(&automatic);
+        automatic.chat = given.chat = other->trace != NULL && other->trace->h.chat;
+        Str message = {0};
+        int rc = capture_find_story(&side->text, expected, i == 1 ? &given : &automatic, &side->cut, &message);
+        run_text_free(&anchor);
+        if (rc == -2) {
+            fprintf(err, "conform: %s\n", str_text(&message));
+            str_free(&message);
+            return 2;
+        }
+        if (rc != 0) return conform_oom(err);
+    }
+    return 0;
+}
+
+/* The capture options of diff and check; 1 when argv[*i] was one (and *i moved past its
+ * value), 0 when not, -1 after a usage error. */
+int capture_option(int argc, char **argv, int *i, CaptureRule *rule, FILE *err) {
+    const char *a = argv[*i];
+    int takes_value = strcmp(a, "--skip-lines") == 0 || strcmp(a, "--start-after") == 0 ||
+                      strcmp(a, "--end-before") == 0 || strcmp(a, "--strip") == 0;
+    if (strcmp(a, "--raw-capture") == 0) {
+        rule->raw = 1;
+        return 1;
+    }
+    if (!takes_value) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(err, "conform: %s needs a value\n%s", a, USAGE);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (strcmp(a, "--skip-lines") == 0) {
+        unsigned long long n;
+        if (parse_count(v, &n) != 0 || n > 1000000000ULL) {
+            fprintf(err, "conform: --skip-lines takes a count of lines, e.g. --skip-lines 3\n%s", USAGE);
+            return -1;
+        }
+        rule->skip_lines = (long)n;
+    } else if (strcmp(a, "--start-after") == 0) {
+        rule->start_after = v;
+    } else if (strcmp(a, "--end-before") == 0) {
+        rule->end_before = v;
+    } else {
+        if (rule->n_strip == CAPTURE_MAX_STRIP) {
+            fprintf(err, "conform: at most %d --strip patterns\n", CAPTURE_MAX_STRIP);
+            return -1;
+        }
+        rule->strip[rule->n_strip++] = v;
+    }
+    return 1;
+}
+
 static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
     CmpOptions o = {CMP_BITS, 0, 0.0, 0, PETSCII_AUTO};
+    CaptureRule rule;
+    capture_rule_init(&rule);
     const char *paths[2] = {NULL, NULL};
-    int n_paths = 0, json = 0;
+    int n_paths = 0, json = 0, option;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -339,6 +482,8 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
             return 0;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
+        } else if ((option = capture_option(argc, argv, &i, &rule, err)) != 0) {
+            if (option < 0) return 2;
         } else if (strcmp(a, "--petscii") == 0) {
             o.petscii = 1;
         } else if (strcmp(a, "--ascii") == 0) {
@@ -397,11 +542,21 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
     memset(&a, 0, sizeof a);
     int rc = read_side(&e, paths[0], &o, json, out, err);
     if (rc == 0) rc = read_side(&a, paths[1], &o, json, out, err);
+    if (rc == 0 && o.level == CMP_TEXT) rc = cut_plain_sides(&e, &a, &rule, err);
     if (rc == 0) {
         DiffResult r;
         diff_run(&e, &a, &o, &r);
-        if (json) report_json(out, &r, &e, &a);
-        else report_text(out, &r, &e, &a);
+        Diagnosis d;
+        diagnose(o.level != CMP_TEXT ? &r : NULL, o.level == CMP_TEXT ? &r : NULL, &e, &a, &d);
+        r.diagnosis_name = d.name;
+        r.diagnosis_detail = str_text(&d.detail);
+        if (json) {
+            report_json(out, &r, &e, &a);
+        } else {
+            report_text(out, &r, &e, &a);
+            if (d.name != NULL) fprintf(out, "diagnosis: %s: %s\n", d.name, str_text(&d.detail));
+        }
+        diagnosis_free(&d);
         if (r.verdict == VERDICT_ERROR) program_io_error_to(err, "conform", r.error);
         rc = r.exit_status;
         diff_result_free(&r);
@@ -410,6 +565,8 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
     trace_free(a.trace);
     run_text_free(&e.text);
     run_text_free(&a.text);
+    capture_cut_free(&e.cut);
+    capture_cut_free(&a.cut);
     return rc;
 }
 
@@ -427,7 +584,8 @@ int conform_main(int argc, char **argv, FILE *out, FILE *err) {
     }
     if (strcmp(command, "diff") == 0) return cmd_diff(argc - 2, argv + 2, out, err);
     if (strcmp(command, "show") == 0) return cmd_show(argc - 2, argv + 2, out, err);
-    fprintf(err, "conform: unknown command \"%s\" (diff or show)\n%s", command, USAGE);
+    if (strcmp(command, "check") == 0) return cmd_check(argc - 2, argv + 2, out, err);
+    fprintf(err, "conform: unknown command \"%s\" (diff, show or check)\n%s", command, USAGE);
     return 2;
 }
 

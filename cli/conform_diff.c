@@ -94,6 +94,9 @@ void diff_result_free(DiffResult *r) {
     free(r->notes);
     free(r->error);
     text_diff_free(&r->text);
+    text_regions_free(&r->regions);
+    free(r->step_ulp);
+    free(r->step_differs);
     memset(r, 0, sizeof *r);
 }
 
@@ -439,6 +442,8 @@ static int compare_step(const Trace *te, const Trace *ta, long i, int basis, con
     d->tokens_differ = se->token != sa->token || se->next != sa->next;
     d->digest_differs = se->crc != sa->crc || se->argmax != sa->argmax;
     d->piece_differs = !piece_equal(se, sa) || se->source != sa->source;
+    d->exp_piece = &se->piece;
+    d->act_piece = &sa->piece;
     if (basis != TRACE_READ_DIGEST) {
         if (step_stats(te, ta, i, basis, o, &d->stats) == 0) d->have_stats = 1;
     } else {
@@ -469,8 +474,8 @@ static int compare_step(const Trace *te, const Trace *ta, long i, int basis, con
     case CMP_ULP:
     case CMP_ABS:
         d->logits_differ = d->stats.beyond > 0;
-        return d->tokens_differ || d->logits_differ;
-    case CMP_TOKENS: return d->tokens_differ;
+        return d->tokens_differ || d->logits_differ || d->piece_differs;
+    case CMP_TOKENS: return d->tokens_differ || d->piece_differs; /* what was printed counts at every level */
     default: return !piece_equal(se, sa);
     }
 }
@@ -479,6 +484,20 @@ static void set_error(DiffResult *r, char *message) {
     r->verdict = VERDICT_ERROR;
     r->exit_status = 2;
     r->error = message != NULL ? message : format("out of memory");
+}
+
+/* Two traces: the step named for a text difference is the first whose PIECE differs (the
+ * step that printed the differing byte, also when steps before it printed nothing). */
+static void name_printing_steps(const Trace *te, const Trace *ta, TextDiff *t) {
+    if (t->equal) return;
+    long common = te->n_steps < ta->n_steps ? te->n_steps : ta->n_steps;
+    for (long i = 0; i < common; i++) {
+        if (!piece_equal(&te->steps[i], &ta->steps[i])) {
+            t->exp_step = i;
+            t->act_step = i;
+            return;
+        }
+    }
 }
 
 static int min_level(int x, int y) { return x < y ? x : y; }
@@ -524,10 +543,14 @@ void diff_run(Side *se, Side *sa, const CmpOptions *o, DiffResult *r) {
         r->exp_complete = te->complete;
         r->act_complete = ta->complete;
         long common = te->n_steps < ta->n_steps ? te->n_steps : ta->n_steps;
+        r->step_ulp = calloc((size_t)common + 1, sizeof *r->step_ulp);
+        r->step_differs = calloc((size_t)common + 1, 1);
         for (long i = 0; i < common; i++) {
             StepDiff d;
             int differs = compare_step(te, ta, i, r->basis, o, &d);
             r->compared++;
+            if (r->step_ulp != NULL && d.have_stats && d.stats.compared > 0) r->step_ulp[i] = d.stats.max_ulp;
+            if (r->step_differs != NULL) r->step_differs[i] = (unsigned char)differs;
             if (d.tokens_differ && r->first_token_step < 0) r->first_token_step = i;
             if (d.layer_differs && r->first_layer_step < 0) r->first_layer_step = i;
             if (d.have_stats && d.stats.compared > 0 &&
@@ -570,6 +593,8 @@ void diff_run(Side *se, Side *sa, const CmpOptions *o, DiffResult *r) {
             return;
         }
         text_compare(&se->text, &sa->text, &r->text);
+        text_align(se->text.bytes, se->text.len, sa->text.bytes, sa->text.len, &r->regions);
+        if (te != NULL && ta != NULL) name_printing_steps(te, ta, &r->text);
         r->text_compared = 1;
         r->exp_text_len = (long)se->text.len;
         r->act_text_len = (long)sa->text.len;

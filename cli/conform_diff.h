@@ -7,6 +7,8 @@
 
 #include "../trace/trace_reader.h"
 #include "conform_str.h"
+#include "conform_align.h"
+#include "conform_capture.h"
 #include "conform_text.h"
 
 enum { CMP_BITS, CMP_ULP, CMP_ABS, CMP_TOKENS, CMP_TEXT };
@@ -24,6 +26,7 @@ typedef struct {
     const char *name;
     Trace *trace;
     RunText text; /* filled at text level */
+    CaptureCut cut; /* a plain capture: what was left out around the story */
 } Side;
 
 enum { VERDICT_EQUAL, VERDICT_DIFFERENT, VERDICT_TRUNCATED, VERDICT_SCENARIO, VERDICT_ERROR };
@@ -65,6 +68,7 @@ typedef struct {
     long exp_argmax, act_argmax;
     uint32_t exp_crc, act_crc;
     int tokens_differ, digest_differs, logits_differ, piece_differs;
+    const TraceText *exp_piece, *act_piece; /* the PIECE fields (owned by the traces) */
     int have_stats;
     LogitStats stats;
     int both_layers;    /* both traces carry LAYER records */
@@ -93,13 +97,18 @@ typedef struct {
     int have_first;
     StepDiff first;       /* the first divergent step */
     uint64_t worst_ulp;   /* over all compared steps (FULL or TOPK basis) */
+    uint64_t *step_ulp;   /* max ULP distance per compared step (NULL without logits) */
+    unsigned char *step_differs; /* per compared step: 1 when it differs at the level */
     long worst_ulp_step;
     /* text level */
     int text_compared;
     TextDiff text;
+    TextRegions regions;  /* every differing region */
     long exp_text_len, act_text_len;
     int exp_plain, act_plain, exp_petscii, act_petscii;
     long act_unmapped, exp_unmapped;
+    /* set by the caller after diagnose() (conform_diagnose.h), for the reports; not owned */
+    const char *diagnosis_name, *diagnosis_detail;
 } DiffResult;
 
 void diff_run(Side *expected, Side *actual, const CmpOptions *options, DiffResult *out);

@@ -66,8 +66,18 @@ static void first_divergence_text(Str *s, const DiffResult *r) {
                                               : "NEXT differs");
     str_printf(s, "  digest: expected CRC %08lX ARGMAX %ld, actual CRC %08lX ARGMAX %ld%s\n", (unsigned long)d->exp_crc,
                d->exp_argmax, (unsigned long)d->act_crc, d->act_argmax, d->digest_differs ? "" : " (the same)");
-    if (d->piece_differs && r->options.level == CMP_BITS && !d->tokens_differ)
-        str_printf(s, "  PIECE or SRC differs\n");
+    if (d->piece_differs && d->exp_piece != NULL && d->act_piece != NULL) {
+        if (d->exp_src != d->act_src)
+            str_printf(s, "  SRC differs: expected %c, actual %c\n", d->exp_src, d->act_src);
+        if (d->exp_piece->len != d->act_piece->len ||
+            (d->exp_piece->len > 0 && memcmp(d->exp_piece->bytes, d->act_piece->bytes, d->exp_piece->len) != 0)) {
+            str_printf(s, "  PIECE differs: expected \"");
+            str_escaped(s, d->exp_piece->bytes, d->exp_piece->len, 0);
+            str_printf(s, "\", actual \"");
+            str_escaped(s, d->act_piece->bytes, d->act_piece->len, 0);
+            str_printf(s, "\"\n");
+        }
+    }
     const LogitStats *st = &d->stats;
     if (!d->have_stats || st->basis == TRACE_READ_DIGEST) {
         str_printf(s, "  logits: not in both traces (LOGITS=DIGEST): no ULP or KL statistics\n");
@@ -110,6 +120,61 @@ static void first_divergence_text(Str *s, const DiffResult *r) {
     }
 }
 
+/* "ACTUAL stops at POS 1 (cut short)" */
+static const char *cut_short_where(const DiffResult *r) {
+    static char text[160];
+    int actual_short = r->act_steps < r->exp_steps;
+    snprintf(text, sizeof text, "%s stops at POS %ld (%s)", actual_short ? "ACTUAL" : "EXPECTED",
+             actual_short ? r->act_steps : r->exp_steps,
+             (actual_short ? !r->act_complete : !r->exp_complete) ? "cut short: no END" : "END");
+    return text;
+}
+
+/* What a plain capture's reading left out around the story. */
+static void capture_cut_text(Str *s, const Side *side) {
+    const CaptureCut *c = &side->cut;
+    if (side->trace != NULL || c->start_rule == NULL) return;
+    str_printf(s, "capture: %s: story from %s, to %s", side->name, c->start_rule, c->end_rule);
+    if (c->stripped_lines > 0)
+        str_printf(s, "; %ld line%s (%zu bytes) stripped", c->stripped_lines, c->stripped_lines == 1 ? "" : "s",
+                   c->stripped_bytes);
+    if (c->chat_prompts > 0) str_printf(s, "; %ld chat prompt%s removed", c->chat_prompts, c->chat_prompts == 1 ? "" : "s");
+    str_printf(s, "\n");
+    if (c->start_not_found) str_printf(s, "capture: %s: the --start-after text is not in it; compared from the start\n", side->name);
+    if (c->preamble.len > 0) {
+        str_printf(s, "capture: ignored preamble (%zu bytes): \"", c->preamble.len);
+        str_escaped(s, (const unsigned char *)c->preamble.s, c->preamble.len > 200 ? 200 : c->preamble.len, 0);
+        str_printf(s, "\"%s\n", c->preamble.len > 200 ? "..." : "");
+    }
+    if (c->trailer.len > 0) {
+        str_printf(s, "capture: ignored trailer (%zu bytes): \"", c->trailer.len);
+        str_escaped(s, (const unsigned char *)c->trailer.s, c->trailer.len > 200 ? 200 : c->trailer.len, 0);
+        str_printf(s, "\"%s\n", c->trailer.len > 200 ? "..." : "");
+    }
+}
+
+#define REGIONS_SHOWN 12
+
+/* Every differing region: where, and both sides' bytes. */
+static void regions_text(Str *s, const DiffResult *r, const Side *e, const Side *a) {
+    const TextRegions *g = &r->regions;
+    if (g->n == 0) return;
+    str_printf(s, "  %ld differing region%s; %zu of %ld bytes of EXPECTED are outside them%s\n", g->n,
+               g->n == 1 ? "" : "s", g->same_bytes, r->exp_text_len,
+               g->for_good ? "; the texts diverge for good from the last region on" : "; the texts end the same");
+    for (long i = 0; i < g->n && i < REGIONS_SHOWN; i++) {
+        const TextRegion *x = &g->regions[i];
+        size_t shown_e = x->exp_len > 40 ? 40 : x->exp_len, shown_a = x->act_len > 40 ? 40 : x->act_len;
+        str_printf(s, "  region %ld: expected bytes %zu-%zu \"", i + 1, x->exp_offset, x->exp_offset + x->exp_len);
+        str_escaped(s, e->text.bytes + x->exp_offset, shown_e, 0);
+        str_printf(s, "\"%s, actual bytes %zu-%zu \"", shown_e < x->exp_len ? "..." : "", x->act_offset,
+                   x->act_offset + x->act_len);
+        str_escaped(s, a->text.bytes + x->act_offset, shown_a, 0);
+        str_printf(s, "\"%s\n", shown_a < x->act_len ? "..." : "");
+    }
+    if (g->n > REGIONS_SHOWN) str_printf(s, "  ... and %ld more regions\n", g->n - REGIONS_SHOWN);
+}
+
 void report_text(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
     Str s = {0};
     str_printf(&s, "expected: ");
@@ -141,8 +206,14 @@ void report_text(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
             if (unmapped > 0) str_printf(&s, "; %ld bytes have no ASCII equivalent (shown as \\x1A)", unmapped);
             str_printf(&s, "\n");
         }
+        capture_cut_text(&s, e);
+        capture_cut_text(&s, a);
         str_printf(&s, "verdict: %s", verdict_word(r->verdict));
         if (r->verdict == VERDICT_EQUAL) str_printf(&s, ": the texts are the same (%ld bytes)\n", r->exp_text_len);
+        else if (r->verdict == VERDICT_DIFFERENT && r->text.offset == (size_t)r->exp_text_len)
+            str_printf(&s, ": EXPECTED is a prefix of ACTUAL (+%ld bytes)\n", r->act_text_len - r->exp_text_len);
+        else if (r->verdict == VERDICT_DIFFERENT && r->text.offset == (size_t)r->act_text_len)
+            str_printf(&s, ": ACTUAL is a prefix of EXPECTED (%ld bytes missing)\n", r->exp_text_len - r->act_text_len);
         else if (r->verdict == VERDICT_TRUNCATED && r->text.equal)
             str_printf(&s, ": the texts are the same (%ld bytes), but a trace was cut short\n", r->exp_text_len);
         else if (r->verdict == VERDICT_TRUNCATED)
@@ -156,6 +227,7 @@ void report_text(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
             if (r->text.exp_step >= 0) str_printf(&s, "  in EXPECTED step %ld\n", r->text.exp_step);
             if (r->text.act_step >= 0) str_printf(&s, "  in ACTUAL step %ld\n", r->text.act_step);
             str_printf(&s, "  expected: %s\n  actual:   %s\n", str_text(&r->text.exp_context), str_text(&r->text.act_context));
+            regions_text(&s, r, e, a);
         }
         if (e->trace != NULL && a->trace != NULL) {
             if (r->tokens_match) str_printf(&s, "summary: tokens match at all %ld compared steps\n", r->compared);
@@ -176,6 +248,10 @@ void report_text(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
                        : !r->act_complete                   ? "ACTUAL"
                                                             : "EXPECTED",
                        r->options.allow_truncated ? " (accepted: --allow-truncated)" : "");
+        else if (r->exp_steps != r->act_steps && (!r->exp_complete || !r->act_complete))
+            str_printf(&s, ": %ld of %ld compared steps differ at level %s (%ld step%s compared of %ld expected; %s)\n",
+                       r->steps_differ, r->compared, str_text(&level), r->compared, r->compared == 1 ? "" : "s",
+                       r->exp_steps, cut_short_where(r));
         else
             str_printf(&s, ": %ld of %ld steps differ at level %s\n", r->steps_differ,
                        r->exp_steps > r->act_steps ? r->exp_steps : r->act_steps, str_text(&level));
@@ -322,6 +398,16 @@ void report_json(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
         str_json_c(&s, r->notes[i]);
     }
     str_printf(&s, "]");
+    str_printf(&s, ",\"diagnosis\":");
+    if (r->diagnosis_name != NULL) {
+        str_printf(&s, "{\"name\":");
+        str_json_c(&s, r->diagnosis_name);
+        str_printf(&s, ",\"detail\":");
+        str_json_c(&s, r->diagnosis_detail != NULL ? r->diagnosis_detail : "");
+        str_printf(&s, "}");
+    } else {
+        str_printf(&s, "null");
+    }
     if (e->trace != NULL && a->trace != NULL && r->verdict != VERDICT_SCENARIO && r->verdict != VERDICT_ERROR) {
         str_printf(&s,
                    ",\"logits_basis\":\"%s\",\"steps_expected\":%ld,\"steps_actual\":%ld,\"steps_compared\":%ld,"
@@ -356,8 +442,25 @@ void report_json(FILE *out, const DiffResult *r, const Side *e, const Side *a) {
             str_printf(&s, ",\"actual_context\":");
             str_json_c(&s, str_text(&r->text.act_context));
         }
-        str_printf(&s, ",\"unmapped_petscii_bytes\":%ld}", r->exp_unmapped + r->act_unmapped);
+        str_printf(&s, ",\"unmapped_petscii_bytes\":%ld,\"regions\":[", r->exp_unmapped + r->act_unmapped);
+        for (long i = 0; i < r->regions.n; i++) {
+            const TextRegion *x = &r->regions.regions[i];
+            str_printf(&s, "%s{\"expected_offset\":%zu,\"expected_bytes\":%zu,\"actual_offset\":%zu,\"actual_bytes\":%zu}",
+                       i > 0 ? "," : "", x->exp_offset, x->exp_len, x->act_offset, x->act_len);
+        }
+        str_printf(&s, "],\"for_good\":%s", r->regions.for_good ? "true" : "false");
+        for (int side = 0; side < 2; side++) {
+            const Side *p = side == 0 ? e : a;
+            if (p->trace != NULL || p->cut.start_rule == NULL) continue;
+            str_printf(&s, ",\"%s_capture\":{\"preamble\":", side == 0 ? "expected" : "actual");
+            str_json(&s, (const unsigned char *)str_text(&p->cut.preamble), p->cut.preamble.len);
+            str_printf(&s, ",\"trailer\":");
+            str_json(&s, (const unsigned char *)str_text(&p->cut.trailer), p->cut.trailer.len);
+            str_printf(&s, ",\"stripped_lines\":%ld,\"chat_prompts\":%ld}", p->cut.stripped_lines, p->cut.chat_prompts);
+        }
+        str_printf(&s, "}");
     }
+
     str_printf(&s, "}\n");
     if (s.failed) fputs("{\"verdict\":\"error\",\"exit_status\":2,\"error\":\"out of memory\"}\n", out);
     else fputs(str_text(&s), out);

@@ -10,7 +10,11 @@
  *
  * Weights are centred, roughly normal (sum of four uniforms), scaled by 1/sqrt(fan_in) so
  * that activations stay of order one; the output projections (wo, w2) are further scaled by
- * 1/sqrt(2 * layers); RMSNorm weights are 1 + small noise. The file is written atomically
+ * 1/sqrt(2 * layers); RMSNorm weights are 1 + small noise. The RoPE tables (freq_cis_real
+ * and freq_cis_imag, which the legacy format still carries and older ports read instead of
+ * computing) hold the cos and sin run.c computes, in the project's portable math so that
+ * every host writes the same bytes: freq = 1 / 10000^(2j / head_size), val = pos * freq.
+ * ./run ignores them, as the original does. The file is written atomically
  * (trace/atomic_file.h): a reader never sees a partial checkpoint, only a regular file is
  * ever replaced, and no temporary file is left on an error or a signal. */
 #define _POSIX_C_SOURCE 200809L
@@ -25,6 +29,7 @@
 
 #include "../engine/program_io.h"
 #include "../trace/atomic_file.h"
+#include "../engine/mathlib.h"
 
 typedef struct {
     const char *name;
@@ -82,8 +87,18 @@ static void put_random(Writer *w, uint64_t count, float scale, float offset) {
     for (uint64_t i = 0; i < count; i++) put_float(w, offset + scale * rng_normalish(&w->rng));
 }
 
-static void put_zeros(Writer *w, uint64_t count) {
-    for (uint64_t i = 0; i < count; i++) put_u32(w, 0);
+/* freq_cis_real, then freq_cis_imag: seq_len rows of head_size / 2, as the legacy export. */
+static void put_rope_tables(Writer *w, int seq_len, int head_size) {
+    const MathLibrary *m = &math_portable;
+    for (int part = 0; part < 2; part++) {
+        for (int pos = 0; pos < seq_len; pos++) {
+            for (int j = 0; j < head_size / 2; j++) {
+                float freq = 1.0f / m->pow(10000.0f, (float)(2 * j) / (float)head_size);
+                float val = (float)pos * freq;
+                put_float(w, part == 0 ? m->cos(val) : m->sin(val));
+            }
+        }
+    }
 }
 
 static int parse_shape(const char *text, Shape *out) {
@@ -152,7 +167,7 @@ int main(int argc, char **argv) {
     put_random(&w, layers * hidden * dim, in_hidden * depth, 0.0f); /* w2 */
     put_random(&w, layers * dim * hidden, in_dim, 0.0f);      /* w3 */
     put_random(&w, dim, 0.1f, 1.0f);                          /* rms_final_weight */
-    put_zeros(&w, (uint64_t)s.seq_len * head_size);           /* freq_cis_real, freq_cis_imag: unused */
+    put_rope_tables(&w, s.seq_len, (int)head_size);           /* freq_cis_real, freq_cis_imag */
     if (unshared) put_random(&w, vocab * dim, in_dim, 0.0f);  /* wcls */
 
     if (w.failed) {

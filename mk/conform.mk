@@ -5,9 +5,13 @@
 #   make test-conform  conform's tests (tests/test_conform.c, cmocka)
 
 CONFORM_SRC = cli/conform.c cli/conform_diff.c cli/conform_report.c cli/conform_text.c cli/conform_str.c \
-              trace/trace_reader.c trace/trace_writer.c
+              $(CONFORM_CHECK_SRC) trace/trace_reader.c trace/trace_writer.c
 CONFORM_HDR = cli/conform_diff.h cli/conform_report.h cli/conform_text.h cli/conform_str.h \
-              trace/trace_reader.h trace/trace_writer.h
+              $(CONFORM_CHECK_HDR) trace/trace_reader.h trace/trace_writer.h
+# Captures as ports print them, diagnoses and `conform check` (mk/conform_check.mk).
+CONFORM_CHECK_SRC = cli/conform_capture.c cli/conform_align.c cli/conform_diagnose.c cli/conform_check.c \
+                    cli/conform_check_report.c cli/conform_html.c
+CONFORM_CHECK_HDR = cli/conform_capture.h cli/conform_align.h cli/conform_diagnose.h cli/conform_check.h
 
 .PHONY: test-trace test-conform clean-conform
 ALL_TARGETS += conform

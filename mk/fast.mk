@@ -26,8 +26,10 @@ SYNTH_MODELS = $(BUILD)/synth260K.bin $(BUILD)/synth15M.bin $(BUILD)/synth42M.bi
 
 ALL_TARGETS += $(SYNTHGEN)
 
-$(SYNTHGEN): cli/synthgen.c trace/atomic_file.c engine/errors.c | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c trace/atomic_file.c engine/errors.c $(LDLIBS)
+# synthgen writes the RoPE tables with the portable math (the same bytes on every host), and
+# its checkpoints atomically
+$(SYNTHGEN): cli/synthgen.c trace/atomic_file.c engine/errors.c engine/mathlib.c $(PORTABLE_SRC) $(PORTABLE_HDR) | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c trace/atomic_file.c engine/errors.c engine/mathlib.c $(PORTABLE_SRC) $(LDLIBS)
 
 $(BUILD)/synth%.bin: $(SYNTHGEN)
 	$(SYNTHGEN) $* $@

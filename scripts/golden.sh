@@ -82,7 +82,9 @@ for math in $maths; do
         [ "$stdin" != - ] && input="$golden/stdin/$stdin"
         out="$work/$math/$name.trace"
         started=$(date +%s%N)
-        if ! "$runner" "$models/$model" -z "$models/$tokenizer" "${args[@]}" --math "$math" \
+        # a model named with a folder (build/NAME.bin) is made at test time (mk/golden_synth.mk)
+        case "$model" in */*) model_path=$model ;; *) model_path=$models/$model ;; esac
+        if ! "$runner" "$model_path" -z "$models/$tokenizer" "${args[@]}" --math "$math" \
             --logits "$level" "${extra[@]}" --platform "$platform" --trace "$out" \
             <"$input" >"$work/stdout" 2>"$work/stderr"; then
             echo "[$index/$total] $math/$name: FAILED: $(grep -v 'achieved tok/s' "$work/stderr" | head -1)"

@@ -609,7 +609,7 @@ static void test_usage(void **state) {
     result_free(&r);
     r = conform("frobnicate", NULL);
     assert_int_equal(r.status, 2);
-    assert_contains(r.err, "conform: unknown command \"frobnicate\" (diff or show)\n");
+    assert_contains(r.err, "conform: unknown command \"frobnicate\" (diff, show or check)\n");
     result_free(&r);
     r = conform("diff", "a", NULL);
     assert_int_equal(r.status, 2);

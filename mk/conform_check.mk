@@ -1,0 +1,57 @@
+# conform with real ports: captures as ports print them, named diagnoses proven by mutant
+# ports (tests/mutants/), and `conform check` (docs/conform.md).
+#
+#   make test-conform-capture  plain captures, resynchronising comparison, report fixes
+
+.PHONY: test-conform-capture
+
+$(BUILD)/test_conform_capture: tests/test_conform_capture.c $(CONFORM_SRC) $(CONFORM_HDR) | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -DCONFORM_NO_MAIN -o $@ tests/test_conform_capture.c $(CONFORM_SRC) $(CMOCKA_LIBS) $(LDLIBS)
+
+test-conform-capture: $(BUILD)/test_conform_capture
+	@mkdir -p $(BUILD)/conform-scratch
+	CONFORM_SCRATCH=$(BUILD)/conform-scratch $(BUILD)/test_conform_capture
+
+TEST_TARGETS += test-conform-capture
+
+# Mutant ports: ./run with one classic port bug each, an engine function wrapped by the
+# linker (tests/mutants/mutants.c). Built only for the tests.
+MUTANTS = byte-pieces:BYTE_PIECES:decode no-dummy-prefix:NO_DUMMY_PREFIX:encode bos-space:BOS_SPACE:decode \
+          no-gqa:NO_GQA:transformer_load sampler:SAMPLER:sample arithmetic:ARITHMETIC:rmsnorm \
+          stops-early:STOPS_EARLY:printable_piece
+MUTANT_BINS = $(foreach m,$(MUTANTS),$(BUILD)/mutants/$(word 1,$(subst :, ,$(m))))
+
+define mutant_rule
+$(BUILD)/mutants/$(word 1,$(subst :, ,$(1))): run.c tests/mutants/mutants.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(REFFLAGS) -DMUTANT_$(word 2,$(subst :, ,$(1))) -Wl,--wrap=$(word 3,$(subst :, ,$(1))) \
+	    -o $$@ run.c tests/mutants/mutants.c $$(ENGINE_SRC) $$(TRACE_SRC) $$(LDLIBS)
+endef
+$(foreach m,$(MUTANTS),$(eval $(call mutant_rule,$(m))))
+
+.PHONY: mutants test-mutants
+mutants: $(MUTANT_BINS)
+
+#   make test-mutants   every named diagnosis proven by its mutant port (tests/test_mutants.sh)
+test-mutants: run conform $(MUTANT_BINS)
+	tests/test_mutants.sh $(BUILD)/mutants $(MODELS)
+
+TEST_TARGETS += test-mutants
+
+# The ports' conformance report: conform check over the committed Pico and C64 captures,
+# as HTML, JUnit XML and JSON in build/conform-report/ (CI publishes it). The Pico's libm
+# captures are held to tokens (its libm is newlib's); portable captures to bits.
+CONFORM_REPORT = $(BUILD)/conform-report
+.PHONY: conform-report
+conform-report: conform
+	@mkdir -p $(CONFORM_REPORT)
+	./conform check --captures golden/captures/pico/portable --math portable \
+	    --html $(CONFORM_REPORT)/pico-portable.html --junit $(CONFORM_REPORT)/pico-portable.xml \
+	    --json $(CONFORM_REPORT)/pico-portable.json
+	./conform check --captures golden/captures/pico/libm --math libm --require tokens \
+	    --html $(CONFORM_REPORT)/pico-libm.html --junit $(CONFORM_REPORT)/pico-libm.xml \
+	    --json $(CONFORM_REPORT)/pico-libm.json
+	./conform check --captures golden/captures/c64/portable --math portable \
+	    --html $(CONFORM_REPORT)/c64-portable.html --junit $(CONFORM_REPORT)/c64-portable.xml \
+	    --json $(CONFORM_REPORT)/c64-portable.json
+	@echo "conform-report: $(CONFORM_REPORT)/{pico-portable,pico-libm,c64-portable}.{html,xml,json}"
