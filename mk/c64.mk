@@ -87,7 +87,7 @@ C64_PRG      = $(C64_BUILD)/llama2.prg
 C64_SIM_OBJ = $(patsubst %.c,$(C64_BUILD)/sim6502/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
                 $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c)
 C64_C64_OBJ = $(patsubst %.c,$(C64_BUILD)/c64/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
-                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c)
+                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c $(C64_DIR)/c64/reu.c)
 
 # cc65's warnings go to a log beside each object (the soft-float sources are noisy)
 $(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) mk/c64.mk
@@ -135,17 +135,17 @@ C64_FAKE_HDR = $(wildcard tests/c64_fake/*.h)
 
 $(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_HDR) $(TRACE_HDR) mk/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -c -o $@ $<
+	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
 
 $(TEST_C64_PROGRAM): tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
-                     $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c
+                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I tests/c64_fake -o $@ tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
 	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) trace/trace_writer.c -lcmocka $(LDLIBS)
 
 .PHONY: test-c64-program
-test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE)
-	$(TEST_C64_PROGRAM) $(C64_IMAGE) golden
+test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE) $(C64_PRG)
+	$(TEST_C64_PROGRAM) $(C64_IMAGE) golden $(C64_PRG)
 TEST_TARGETS += test-c64-program
 
 # --- the memory maps --------------------------------------------------------------------
