@@ -200,3 +200,43 @@ $(C64_BENCH)/run65: $(RUN65)
 .PHONY: bench-c64
 bench-c64: $(C64_BENCH)/run65 $(foreach v,$(C64_BENCH_VARIANTS),$(C64_BENCH)/run65-$(v)) $(C64_IMAGE)
 	$(C64_DIR)/bench.sh $(C64_BENCH) $(C64_IMAGE) $(C64_BENCH)/bench.md
+
+# --- the C64 program on an emulated C64 (VICE) ------------------------------------------
+# make capture-vice: llama2.prg in VICE (from the shared tools folder, never part of the
+# project) with the REU image in a 2 MiB REU, each C64 scenario typed in and stopped after
+# VICE_STEPS complete steps, the printer's trace into golden/captures/vice/portable/, a
+# screenshot of each final screen and REPORT.md (with the stopwatch's cycles per token).
+# make test's test-captures requires each capture to be bit-identical to the host golden
+# for the steps it holds (golden/captures/vice/CUT_SHORT allows the cut). x64 is the
+# fast core; VICE_EMULATOR=x64sc runs the cycle-exact one (docs/c64.md).
+VICE          ?= $(SHARED)/tools/vice
+VICE_EMULATOR ?= x64
+VICE_STEPS    ?= 3
+VICE_OUT       = golden/captures/vice
+
+.PHONY: capture-vice
+capture-vice: $(C64_PRG) $(C64_IMAGE) conform
+	@test -x $(VICE)/bin/$(VICE_EMULATOR) || { \
+	    echo "capture-vice: no VICE at $(VICE) (bin/$(VICE_EMULATOR)); it comes with the shared tools folder, see docs/c64.md: not run" >&2; \
+	    exit 2; }
+	python3 $(C64_DIR)/c64/capture_vice.py --vice $(VICE) --emulator $(VICE_EMULATOR) --steps $(VICE_STEPS) \
+	    --prg $(C64_PRG) --map $(C64_PRG:.prg=.map) --reu $(C64_IMAGE) --out $(VICE_OUT) --work $(C64_BUILD)/vice
+	scripts/capture-report.sh vice > $(VICE_OUT)/REPORT.md.tmp
+	mv $(VICE_OUT)/REPORT.md.tmp $(VICE_OUT)/REPORT.md
+	@cat $(VICE_OUT)/REPORT.md
+
+# --- a disk for a real C64 ---------------------------------------------------------------
+# make c64-disk: build/c64/llama2.d64 with the program (LOAD"LLAMA2",8,1 then RUN, or
+# LOAD"*",8 then RUN). The REU image does not fit on a disk (1.2 MiB of model data);
+# docs/c64.md says how it gets into a real REU.
+CC1541   ?= cc1541
+C64_DISK  = $(C64_BUILD)/llama2.d64
+
+$(C64_DISK): $(C64_PRG)
+	rm -f $@.tmp
+	$(CC1541) -n "llama2.c" -i "64" -f llama2 -w $(C64_PRG) $@.tmp >/dev/null
+	mv $@.tmp $@
+	@echo "$@: $$(wc -c <$@) bytes"
+
+.PHONY: c64-disk
+c64-disk: $(C64_DISK)
