@@ -67,7 +67,7 @@ void xmem_open(const char *image, const char *work) {
         xmem_fail("the REU is smaller than the model image needs");
 }
 
-/* The weight stream reads the REU all through a step (about a thousand reads a token):
+/* The weight stream reads the REU all through a step (thousands of reads a token):
  * the place to notice the RUN/STOP key without waiting for the step to end. */
 void xmem_read(xaddr at, void *to, unsigned n) {
     console_poll();
