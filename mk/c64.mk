@@ -7,6 +7,9 @@
 #   make capture-c64       the C64 scenarios under sim65 into golden/captures/c64/ (the gate
 #                          is test-captures: bit-identical to the host golden)
 #   make bench-c64         6502 cycles per token and where they go
+#   make capture-vice      llama2.prg in VICE (../shared/tools/vice), a few steps of each C64
+#                          scenario into golden/captures/vice/ (gated by test-captures)
+#   make c64-disk          build/c64/llama2.d64 with the program (cc1541)
 # In make test:
 #   make test-u64          engine/u64.c (C89 64-bit arithmetic) against uint64_t
 #   make test-c64-host     the 6502 program's parts natively against the reference: compact

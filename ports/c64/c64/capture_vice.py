@@ -18,7 +18,7 @@ test-captures requires each capture to be bit-identical to the host golden for t
 it holds.
 
 usage: capture_vice.py --vice DIR --prg PRG --map MAP --reu IMAGE --out DIR --work DIR
-                       [--steps N] [--emulator x64|x64sc] [--timeout SECONDS]
+                       [--steps N] [--emulator x64|x64sc] [--timeout SECONDS] [--only NAME]
 """
 import argparse
 import os
@@ -163,6 +163,9 @@ def run_scenario(opts, name, keys, progress_at, result):
         mon.command("break exec %04x" % progress_at)
         mon.command("x", wait=False)
         while len(stops) < opts.steps + 1:
+            # the first stop comes a few million cycles after the start, unless the program
+            # stopped with a message (no image, an answer refused): do not wait for long
+            mon.deadline = deadline if stops else min(deadline, time.time() + 300)
             mon.read_prompt(at=progress_at)  # the breakpoint
             stops.append(mon.stopwatch())
             print("%s: %s: %d of %d steps, %.0f s" % (PROG, name, len(stops) - 1, opts.steps, time.time() - start),
@@ -202,13 +205,15 @@ def main():
     ap.add_argument("--scenarios", default="golden/scenarios.tsv")
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--emulator", default="x64", choices=["x64", "x64sc"])
-    ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--timeout", type=float, help="seconds a scenario may take (default: 900 a step and 300)")
     ap.add_argument("--only", help="one scenario (for trying things out)")
     opts = ap.parse_args()
     if not os.path.isfile(os.path.join(opts.vice, "bin", opts.emulator)):
         fail("no VICE at %s (bin/%s): it is not part of the project; see README.md" % (opts.vice, opts.emulator))
     if opts.steps < 1:
         fail("--steps: at least 1")
+    if opts.timeout is None:
+        opts.timeout = 900.0 * opts.steps + 300
     for path in (opts.prg, opts.map, opts.reu):
         if not os.path.isfile(path):
             fail("%s: missing (make c64)" % path)
