@@ -7,6 +7,9 @@
 #   make capture-c64       the C64 scenarios under sim65 into golden/captures/c64/ (the gate
 #                          is test-captures: bit-identical to the host golden)
 #   make bench-c64         6502 cycles per token and where they go
+#   make capture-vice      llama2.prg in VICE (../shared/tools/vice), a few steps of each C64
+#                          scenario into golden/captures/vice/ (gated by test-captures)
+#   make c64-disk          build/c64/llama2.d64 with the program (cc1541)
 # In make test:
 #   make test-u64          engine/u64.c (C89 64-bit arithmetic) against uint64_t
 #   make test-c64-host     the 6502 program's parts natively against the reference: compact
@@ -87,7 +90,7 @@ C64_PRG      = $(C64_BUILD)/llama2.prg
 C64_SIM_OBJ = $(patsubst %.c,$(C64_BUILD)/sim6502/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
                 $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c)
 C64_C64_OBJ = $(patsubst %.c,$(C64_BUILD)/c64/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
-                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c)
+                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c $(C64_DIR)/c64/reu.c)
 
 # cc65's warnings go to a log beside each object (the soft-float sources are noisy)
 $(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) mk/c64.mk
@@ -135,17 +138,17 @@ C64_FAKE_HDR = $(wildcard tests/c64_fake/*.h)
 
 $(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_HDR) $(TRACE_HDR) mk/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -c -o $@ $<
+	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
 
 $(TEST_C64_PROGRAM): tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
-                     $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c
+                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I tests/c64_fake -o $@ tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
 	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) trace/trace_writer.c -lcmocka $(LDLIBS)
 
 .PHONY: test-c64-program
-test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE)
-	$(TEST_C64_PROGRAM) $(C64_IMAGE) golden
+test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE) $(C64_PRG)
+	$(TEST_C64_PROGRAM) $(C64_IMAGE) golden $(C64_PRG)
 TEST_TARGETS += test-c64-program
 
 # --- the memory maps --------------------------------------------------------------------
@@ -200,3 +203,43 @@ $(C64_BENCH)/run65: $(RUN65)
 .PHONY: bench-c64
 bench-c64: $(C64_BENCH)/run65 $(foreach v,$(C64_BENCH_VARIANTS),$(C64_BENCH)/run65-$(v)) $(C64_IMAGE)
 	$(C64_DIR)/bench.sh $(C64_BENCH) $(C64_IMAGE) $(C64_BENCH)/bench.md
+
+# --- the C64 program on an emulated C64 (VICE) ------------------------------------------
+# make capture-vice: llama2.prg in VICE (from the shared tools folder, never part of the
+# project) with the REU image in a 2 MiB REU, each C64 scenario typed in and stopped after
+# VICE_STEPS complete steps, the printer's trace into golden/captures/vice/portable/, a
+# screenshot of each final screen and REPORT.md (with the stopwatch's cycles per token).
+# make test's test-captures requires each capture to be bit-identical to the host golden
+# for the steps it holds (golden/captures/vice/CUT_SHORT allows the cut). x64 is the
+# fast core; VICE_EMULATOR=x64sc runs the cycle-exact one (docs/c64.md).
+VICE          ?= $(SHARED)/tools/vice
+VICE_EMULATOR ?= x64
+VICE_STEPS    ?= 3
+VICE_OUT       = golden/captures/vice
+
+.PHONY: capture-vice
+capture-vice: $(C64_PRG) $(C64_IMAGE) conform
+	@test -x $(VICE)/bin/$(VICE_EMULATOR) || { \
+	    echo "capture-vice: no VICE at $(VICE) (bin/$(VICE_EMULATOR)); it comes with the shared tools folder, see docs/c64.md: not run" >&2; \
+	    exit 2; }
+	python3 $(C64_DIR)/c64/capture_vice.py --vice $(VICE) --emulator $(VICE_EMULATOR) --steps $(VICE_STEPS) \
+	    --prg $(C64_PRG) --map $(C64_PRG:.prg=.map) --reu $(C64_IMAGE) --out $(VICE_OUT) --work $(C64_BUILD)/vice
+	scripts/capture-report.sh vice > $(VICE_OUT)/REPORT.md.tmp
+	mv $(VICE_OUT)/REPORT.md.tmp $(VICE_OUT)/REPORT.md
+	@cat $(VICE_OUT)/REPORT.md
+
+# --- a disk for a real C64 ---------------------------------------------------------------
+# make c64-disk: build/c64/llama2.d64 with the program (LOAD"LLAMA2",8,1 then RUN, or
+# LOAD"*",8 then RUN). The REU image does not fit on a disk (1.2 MiB of model data);
+# docs/c64.md says how it gets into a real REU.
+CC1541   ?= cc1541
+C64_DISK  = $(C64_BUILD)/llama2.d64
+
+$(C64_DISK): $(C64_PRG)
+	rm -f $@.tmp
+	$(CC1541) -n "llama2.c" -i "64" -f llama2 -w $(C64_PRG) $@.tmp >/dev/null
+	mv $@.tmp $@
+	@echo "$@: $$(wc -c <$@) bytes"
+
+.PHONY: c64-disk
+c64-disk: $(C64_DISK)

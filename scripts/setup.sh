@@ -20,6 +20,7 @@ APT_PACKAGES=(
     build-essential          # gcc, make
     libcmocka-dev            # unit tests
     cc65                     # C64 build (cl65) and its simulator (sim65)
+    cc1541                   # the C64 program's disk image (make c64-disk)
     gcc-arm-none-eabi        # Pico RP2350 build
     libnewlib-arm-none-eabi  #   and its C library
     qemu-system-arm          # runs the Pico build

@@ -27,19 +27,37 @@ typedef struct {
     char name[128];
 } Capture;
 
+/* A port whose captures stop after a few steps (an emulated C64 takes minutes a token)
+ * says so with a file CUT_SHORT in its captures folder (its text says why); then a
+ * portable capture passes when every step it holds is bit-identical. */
+static int cut_short_allowed(const char *port) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/captures/%s/CUT_SHORT", golden_dir, port);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return 0;
+    fclose(f);
+    return 1;
+}
+
 static void test_capture_compares(void **state) {
     const Capture *c = *state;
     char expected[1024], actual[1024];
     snprintf(expected, sizeof expected, "%s/%s/%s.trace", golden_dir, c->math, c->name);
     snprintf(actual, sizeof actual, "%s/captures/%s/%s/%s.trace", golden_dir, c->port, c->math, c->name);
-    const char *argv[] = {"./conform", "diff", expected, actual, "--level", "bits", NULL};
+    int cut_short = cut_short_allowed(c->port);
+    const char *argv[] = {"./conform", "diff", expected, actual, "--level", "bits", cut_short ? "--allow-truncated" : NULL,
+                          NULL};
     RunResult r;
     assert_int_equal(run_program(argv, NULL, &r), 0);
     assert_true(r.exited);
     if (strcmp(c->math, "portable") == 0) {
         if (r.status != 0) print_error("%s%s", r.out, r.err);
         assert_int_equal(r.status, 0);
-        assert_non_null(strstr(r.out, "verdict: EQUAL"));
+        if (cut_short && strstr(r.out, "verdict: TRUNCATED") != NULL) {
+            assert_null(strstr(r.out, "summary: 0 steps compared"));
+        } else {
+            assert_non_null(strstr(r.out, "verdict: EQUAL"));
+        }
     } else {
         if (r.status > 1) print_error("%s%s", r.out, r.err);
         assert_true(r.status == 0 || r.status == 1);

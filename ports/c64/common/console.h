@@ -9,4 +9,14 @@ void console_trace_byte(int ascii);
 /* Reports a failure (message in the compiler's character set) and ends the program. */
 void console_fail(const char *message);
 
+/* The story so far, for a platform that shows it: called once before the first step with
+ * done = 0 and piece = NULL, then after every step with the text that step printed (its
+ * PIECE, ASCII; NULL when the step printed nothing). `steps` is the number of steps the run
+ * will take at most. */
+void console_progress(int done, int steps, const char *piece);
+
+/* The C64 only (its REU backend calls it between transfers, many times a step): ends the
+ * run, the trace cut short, when the user presses RUN/STOP. */
+void console_poll(void);
+
 #endif

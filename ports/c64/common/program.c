@@ -72,16 +72,22 @@ static void open_model(int positions) {
     longest = hidden > dim ? hidden : dim;
     s->x = floats(dim);
     s->xb = floats(dim);
-    s->xb2 = floats(dim);
     s->q = floats(dim);
-    /* The logits, the FFN's hidden vectors and the attention scores are never needed at the
-     * same time (the logits are sampled and traced before the next step's attention): one
-     * block holds all three. */
-    shared = 2 * hidden + positions > p->vocab_size ? 2 * hidden + positions : p->vocab_size;
+    /* The logits, the FFN's hidden vectors, the attention scores and the attention's
+     * output projection (xb2) are never needed at the same time: engine/forward.c uses
+     * the scores only inside attention(), xb2 only from the output projection to the
+     * residual add after it, the hidden vectors only in the FFN after that, and the
+     * logits are sampled and traced before the next step's attention. One block holds
+     * them all, each from its start (test-c64-host's native runs against the golden
+     * traces would catch a forward pass that overlaps them). */
+    shared = 2 * hidden > positions ? 2 * hidden : positions;
+    if (p->vocab_size > shared) shared = p->vocab_size;
+    if (dim > shared) shared = dim;
     s->logits = floats(shared);
     s->hb = s->logits;
     s->hb2 = s->logits + hidden;
-    s->att = s->logits + 2 * hidden;
+    s->att = s->logits;
+    s->xb2 = s->logits;
     stream_weights_init(&weights, &info, floats(longest));
     xmem_cache_init(&cache, &info, floats(kv_dim), floats(kv_dim), floats(dim / p->n_heads));
     transformer.source = &weights.base;
@@ -200,6 +206,7 @@ void program_run(RunOptions *o) {
     write_header(o, f32_eq(o->temperature, F32_ZERO) && u64_eq(&seed, &no_seed) ? &no_seed : &seed);
 
     token = prompt_tokens[0]; /* kick off with the first token in the prompt */
+    console_progress(0, o->steps, 0);
     while (pos < o->steps) {
         logits = forward(&transformer, token, pos);
         /* advance the state machine: force the prompt, then sample */
@@ -223,6 +230,7 @@ void program_run(RunOptions *o) {
             step.piece = piece;
         }
         trace_write_step(&writer, &step, logit_bits(transformer.state.logits), vocab, o->logits_level, o->topk);
+        console_progress(pos, o->steps, step.piece);
         if (next == XTOK_BOS) break;
         token = next;
     }
