@@ -13,13 +13,16 @@
 #define F32_RMS_EPSILON F32_BITS(0x3727C5AC) /* 1e-5f */
 #define F32_ROPE_BASE F32_BITS(0x461C4000)   /* 10000.0f */
 
-/* w . x, summed j = 0..n-1: val = 0; val += w[j] * x[j] */
+/* w . x, summed j = 0..n-1: val = 0; val += w[j] * x[j]
+ * (F32_SOFT_6502: the same loop in 6502 assembly, engine/softfloat/6502/dot.s) */
+#ifndef F32_SOFT_6502
 f32 dot(const f32 *w, const f32 *x, int n) {
     int j;
     f32 val = F32_ZERO;
     for (j = 0; j < n; j++) val = f32_add(val, f32_mul(w[j], x[j]));
     return val;
 }
+#endif
 
 /* W (d,n) @ x (n,) -> xout (d,): one dot product per row */
 void matmul(f32 *xout, const f32 *x, const f32 *w, int n, int d) {
