@@ -52,23 +52,30 @@ void softmax(const MathLibrary *math, f32 *x, int size) {
     for (i = 0; i < size; i++) x[i] = f32_div(x[i], sum);
 }
 
-/* Rotates q (all dim entries) and k (the first kv_dim) in pairs by position-dependent angles. */
+/* Rotates q (all dim entries) and k (the first kv_dim) in pairs by position-dependent angles.
+ * The angle of pair i depends only on head_dim = i % head_size, so with an even head_size
+ * it is computed once per head_dim and applied to that pair of every head (i = head_dim,
+ * head_dim + head_size, ...): the same operations on the same values as run.c's loop over i,
+ * each pair rotated independently, without recomputing powf, cosf and sinf per head. */
 void rope(const MathLibrary *math, f32 *q, f32 *k, int dim, int kv_dim, int head_size, int pos) {
-    int i, v;
-    for (i = 0; i < dim; i += 2) {
-        int head_dim = i % head_size;
+    int first, i, v;
+    int stride = head_size % 2 == 0 ? head_size : dim; /* odd: every pair its own angle */
+    for (first = 0; first < stride && first < dim; first += 2) {
+        int head_dim = first % head_size;
         /* freq = 1.0f / powf(10000.0f, head_dim / (float)head_size); val = pos * freq */
         f32 freq = f32_div(F32_ONE, math->pow(F32_ROPE_BASE, f32_div(f32_from_long(head_dim), f32_from_long(head_size))));
         f32 val = f32_mul(f32_from_long(pos), freq);
         f32 fcr = math->cos(val);
         f32 fci = math->sin(val);
-        int rotn = i < kv_dim ? 2 : 1; /* how many vectors: 2 = q and k, 1 = q only */
-        for (v = 0; v < rotn; v++) {
-            f32 *vec = v == 0 ? q : k;
-            f32 v0 = vec[i];
-            f32 v1 = vec[i + 1];
-            vec[i] = f32_sub(f32_mul(v0, fcr), f32_mul(v1, fci));
-            vec[i + 1] = f32_add(f32_mul(v0, fci), f32_mul(v1, fcr));
+        for (i = first; i < dim; i += stride) {
+            int rotn = i < kv_dim ? 2 : 1; /* how many vectors: 2 = q and k, 1 = q only */
+            for (v = 0; v < rotn; v++) {
+                f32 *vec = v == 0 ? q : k;
+                f32 v0 = vec[i];
+                f32 v1 = vec[i + 1];
+                vec[i] = f32_sub(f32_mul(v0, fcr), f32_mul(v1, fci));
+                vec[i + 1] = f32_add(f32_mul(v0, fci), f32_mul(v1, fcr));
+            }
         }
     }
 }
