@@ -24,10 +24,13 @@
 
 static const char *const op_names[FAST_OPS] = {"mul", "add", "sub", "mac", "elem", "dot"};
 
+/* A little-endian 32-bit value; the 6502 is little-endian too, and a copy is much cheaper
+ * than cc65's 32-bit shifts. */
 static unsigned long get32(const unsigned char *p)
 {
-    return (unsigned long)p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16 |
-           (unsigned long)p[3] << 24;
+    unsigned long v;
+    memcpy(&v, p, 4);
+    return v;
 }
 
 #ifdef FAST_VECTORS

@@ -135,8 +135,9 @@ align:
     lda exp_x
     sec
     sbc exp_y
-    beq aligned
-    cmp #32
+    bne :+
+    jmp aligned
+:   cmp #32
     bcc @bytes
     lda #0              ; far below: only stickiness
     sta P3
@@ -166,6 +167,8 @@ align:
 @bits:
     tax
     beq @jam
+    cpx #5
+    bcs @left
     lda STICKY
     beq @shift
     lda #1              ; keep the flag in bit 0: seven shifts cannot push it out
@@ -184,6 +187,33 @@ align:
     lda P0
     ora #1
     sta P0
+    jmp aligned
+@left:                  ; 5..7 bits: one byte more, then 8 - bits back left (fewer shifts);
+    lda P0              ; P4 takes the byte below the guard byte meanwhile
+    sta P4
+    lda P1
+    sta P0
+    lda P2
+    sta P1
+    lda P3
+    sta P2
+    lda #0
+    sta P3
+    txa
+    eor #7
+    tax
+    inx
+:   asl P4
+    rol P0
+    rol P1
+    rol P2
+    rol P3
+    dex
+    bne :-
+    lda P4
+    ora STICKY
+    sta STICKY
+    jmp @jam
 aligned:
     bit signs
     bmi subtract

@@ -15,36 +15,33 @@
 .endif
 
 .segment "BSS"
-exp_lo: .res 1      ; biased exponent of the product, 16 bits while it may be out of range
+sf6502_mul_exp:     ; biased exponent of the product, 16 bits while it may be out of range
+exp_lo: .res 1
 exp_hi: .res 1
+sf6502_mul_sign:    ; the product's sign (bit 7)
 sign:   .res 1
 b2:     .res 1      ; MB's top significand byte with the hidden bit
 hi:     .res 1
 
 ; Sets the four table pointers to the multiplier byte in A: square + m, nsquare + (m ^ $FF)
-; (the tables are 512 bytes apart).
+; (their high bytes are set once per product: the tables start on page boundaries).
 .macro MULTIPLIER
-    tax
-    clc
-    adc #<sf6502_square_lo
     sta SQL
     sta SQH
-    lda #>sf6502_square_lo
-    adc #0
-    sta SQL+1
-    adc #2
-    sta SQH+1
-    txa
     eor #$FF
-    clc
-    adc #<sf6502_nsquare_lo
     sta NQL
     sta NQH
-    lda #>sf6502_nsquare_lo
-    adc #0
-    sta NQL+1
-    adc #2
-    sta NQH+1
+.endmacro
+
+; multiplier * by: low byte in X, high byte in A
+.macro FIRST_PRODUCT by
+    ldy by
+    sec
+    lda (SQL),y
+    sbc (NQL),y
+    tax
+    lda (SQH),y
+    sbc (NQH),y
 .endmacro
 
 ; Adds (multiplier * by) into the product at column lo_byte/hi_byte, the carry rippling
@@ -58,12 +55,12 @@ hi:     .res 1
     tax
     lda (SQH),y
     sbc (NQH),y
-    sta hi
+    tay                 ; the next product loads its own index
     txa
     clc
     adc lo_byte
     sta lo_byte
-    lda hi
+    tya
     adc hi_byte
     sta hi_byte
     .ifnblank c2
@@ -90,7 +87,28 @@ special:
     sec
     rts
 
+; MA * MB -> AB, packed
 sf6502_mul_core:
+    jsr sf6502_mul_unpacked
+    bcs special
+    lda exp_lo
+    lsr                 ; carry: the exponent's low bit
+    ora sign
+    sta sf6502_ab+3
+    lda P5
+    and #$7F
+    bcc :+
+    ora #$80
+:   sta sf6502_ab+2
+    lda P4
+    sta sf6502_ab+1
+    lda P3
+    sta sf6502_ab
+    clc
+    rts
+
+; MA * MB -> sf6502_mul_sign, sf6502_mul_exp (1..254), significand P5..P3 (bit 23 set)
+sf6502_mul_unpacked:
     ; exponents: byte 3 << 1 | bit 7 of byte 2; 0 and $FF are not normal
     lda sf6502_mb+2
     asl
@@ -121,19 +139,41 @@ sf6502_mul_core:
     ora #$80
     sta b2
 
+    lda #>sf6502_square_lo
+    sta SQL+1
+    lda #>sf6502_square_hi
+    sta SQH+1
+    lda #>sf6502_nsquare_lo
+    sta NQL+1
+    lda #>sf6502_nsquare_hi
+    sta NQH+1
     lda #0
-    sta P0
-    sta P1
-    sta P2
-    sta P3
     sta P4
     sta P5
 
+    ; the first row, a0 * b, written into P3..P0 (nothing there yet to add to)
     lda sf6502_ma
     MULTIPLIER
-    PRODUCT sf6502_mb,   P0, P1, P2, P3, P4, P5
-    PRODUCT sf6502_mb+1, P1, P2, P3, P4, P5
-    PRODUCT b2,          P2, P3, P4, P5
+    FIRST_PRODUCT sf6502_mb
+    stx P0
+    sta P1
+    FIRST_PRODUCT sf6502_mb+1
+    sta P2
+    txa
+    clc
+    adc P1
+    sta P1
+    bcc :+
+    inc P2              ; no carry out: a0 * b1 < 2^16 - 2^8
+:   FIRST_PRODUCT b2
+    sta P3
+    txa
+    clc
+    adc P2
+    sta P2
+    bcc :+
+    inc P3
+:
     lda sf6502_ma+1
     MULTIPLIER
     PRODUCT sf6502_mb,   P1, P2, P3, P4, P5
@@ -199,18 +239,6 @@ rounded:
     beq out_of_range
     cmp #$FF
     beq out_of_range
-    lsr                 ; carry: the exponent's low bit
-    ora sign
-    sta sf6502_ab+3
-    lda P5
-    and #$7F
-    bcc :+
-    ora #$80
-:   sta sf6502_ab+2
-    lda P4
-    sta sf6502_ab+1
-    lda P3
-    sta sf6502_ab
     clc
     rts
 out_of_range:

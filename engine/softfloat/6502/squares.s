@@ -1,7 +1,8 @@
 ; Quarter squares for 8x8-bit multiplication: a * b = f(a + b) - f(b - a) with
 ; f(n) = floor(n^2 / 4) (a + b and b - a have the same parity, so the floors cancel).
 ; square[i] = f(i) for i = 0..511; nsquare[i] = f(i - 255), so that indexing nsquare at
-; (255 - a) + b gives f(b - a). The four tables follow one another, 512 bytes each.
+; (255 - a) + b gives f(b - a). The four tables follow one another, 512 bytes each, from a
+; page boundary, so that a pointer to entry m of a table has m as its low byte.
 ; Made at start-up (a constructor) rather than stored: f(i + 1) = f(i) + floor((i + 1) / 2),
 ; and nsquare[i] is square[255 - i], then square[i - 255]. On the C64 the tables are read
 ; back from under the KERNAL ROM, so it is banked out meanwhile (interrupts held off).
@@ -12,7 +13,8 @@
 sf6502_square_lo  = SF6502_TABLES
 .else
 .segment "BSS"
-sf6502_square_lo: .res 2048
+area: .res 2048 + 255
+sf6502_square_lo = (area + 255) & $FF00
 .endif
 sf6502_square_hi  = sf6502_square_lo + 512
 sf6502_nsquare_lo = sf6502_square_lo + 1024
