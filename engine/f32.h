@@ -18,9 +18,18 @@ typedef unsigned long f32_bits_t;
 
 #include "softfloat/softfloat.h"
 typedef sf32 f32;
+#ifdef F32_SOFT_6502
+/* cc65 builds: add, subtract and multiply (and kernels.c's dot) through the 6502 assembly
+ * fast paths, which give the C soft-float's bits and call it for what they do not do. */
+#include "softfloat/6502/fast.h"
+#define f32_add(a, b) sf32_add_6502((a), (b))
+#define f32_sub(a, b) sf32_sub_6502((a), (b))
+#define f32_mul(a, b) sf32_mul_6502((a), (b))
+#else
 #define f32_add(a, b) sf32_add((a), (b))
 #define f32_sub(a, b) sf32_sub((a), (b))
 #define f32_mul(a, b) sf32_mul((a), (b))
+#endif
 #define f32_div(a, b) sf32_div((a), (b))
 #define f32_sqrt(a) sf32_sqrt(a)
 #define f32_neg(a) ((f32)((a) ^ 0x80000000UL))

@@ -13,13 +13,16 @@
 #define F32_RMS_EPSILON F32_BITS(0x3727C5AC) /* 1e-5f */
 #define F32_ROPE_BASE F32_BITS(0x461C4000)   /* 10000.0f */
 
-/* w . x, summed j = 0..n-1: val = 0; val += w[j] * x[j] */
+/* w . x, summed j = 0..n-1: val = 0; val += w[j] * x[j]
+ * (F32_SOFT_6502: the same loop in 6502 assembly, engine/softfloat/6502/dot.s) */
+#ifndef F32_SOFT_6502
 f32 dot(const f32 *w, const f32 *x, int n) {
     int j;
     f32 val = F32_ZERO;
     for (j = 0; j < n; j++) val = f32_add(val, f32_mul(w[j], x[j]));
     return val;
 }
+#endif
 
 /* W (d,n) @ x (n,) -> xout (d,): one dot product per row */
 void matmul(f32 *xout, const f32 *x, const f32 *w, int n, int d) {
@@ -49,23 +52,30 @@ void softmax(const MathLibrary *math, f32 *x, int size) {
     for (i = 0; i < size; i++) x[i] = f32_div(x[i], sum);
 }
 
-/* Rotates q (all dim entries) and k (the first kv_dim) in pairs by position-dependent angles. */
+/* Rotates q (all dim entries) and k (the first kv_dim) in pairs by position-dependent angles.
+ * The angle of pair i depends only on head_dim = i % head_size, so with an even head_size
+ * it is computed once per head_dim and applied to that pair of every head (i = head_dim,
+ * head_dim + head_size, ...): the same operations on the same values as run.c's loop over i,
+ * each pair rotated independently, without recomputing powf, cosf and sinf per head. */
 void rope(const MathLibrary *math, f32 *q, f32 *k, int dim, int kv_dim, int head_size, int pos) {
-    int i, v;
-    for (i = 0; i < dim; i += 2) {
-        int head_dim = i % head_size;
+    int first, i, v;
+    int stride = head_size % 2 == 0 ? head_size : dim; /* odd: every pair its own angle */
+    for (first = 0; first < stride && first < dim; first += 2) {
+        int head_dim = first % head_size;
         /* freq = 1.0f / powf(10000.0f, head_dim / (float)head_size); val = pos * freq */
         f32 freq = f32_div(F32_ONE, math->pow(F32_ROPE_BASE, f32_div(f32_from_long(head_dim), f32_from_long(head_size))));
         f32 val = f32_mul(f32_from_long(pos), freq);
         f32 fcr = math->cos(val);
         f32 fci = math->sin(val);
-        int rotn = i < kv_dim ? 2 : 1; /* how many vectors: 2 = q and k, 1 = q only */
-        for (v = 0; v < rotn; v++) {
-            f32 *vec = v == 0 ? q : k;
-            f32 v0 = vec[i];
-            f32 v1 = vec[i + 1];
-            vec[i] = f32_sub(f32_mul(v0, fcr), f32_mul(v1, fci));
-            vec[i + 1] = f32_add(f32_mul(v0, fci), f32_mul(v1, fcr));
+        for (i = first; i < dim; i += stride) {
+            int rotn = i < kv_dim ? 2 : 1; /* how many vectors: 2 = q and k, 1 = q only */
+            for (v = 0; v < rotn; v++) {
+                f32 *vec = v == 0 ? q : k;
+                f32 v0 = vec[i];
+                f32 v1 = vec[i + 1];
+                vec[i] = f32_sub(f32_mul(v0, fcr), f32_mul(v1, fci));
+                vec[i + 1] = f32_add(f32_mul(v0, fci), f32_mul(v1, fcr));
+            }
         }
     }
 }

@@ -74,29 +74,44 @@ $(TEST_C64_HOST): tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) $(C6
 CL65        ?= cl65
 SIM65       ?= sim65
 C64_CFLAGS  ?= -O
-C64_DEFS     = -DF32_SOFT -DENGINE_SMALL
-# a 768-byte C stack (the default is 2 KiB): the C64's memory is short, and the program's
+# F32_SOFT_6502: add, subtract, multiply and dot through the assembly fast paths
+# (engine/softfloat/6502/, proven by test-softfloat-6502-fast; on the C64 they run in the
+# RAM under the KERNAL ROM)
+C64_DEFS     = -DF32_SOFT -DF32_SOFT_6502 -DENGINE_SMALL
+C64_SIM_DEFS = $(C64_DEFS)
+# a 576-byte C stack (the default is 2 KiB): the C64's memory is short, and the program's
 # deepest call chain took 312 bytes (measured under sim65 by filling the stack with a
-# pattern during a top-p run)
-C64_LDFLAGS  = -Wl -D,__STACKSIZE__=0x0300
+# pattern during a top-p run, before the assembly fast paths, which call no C)
+C64_LDFLAGS  = -Wl -D,__STACKSIZE__=0x0240
 C64_ENGINE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
                  $(sort $(wildcard engine/portable/*.c engine/softfloat/*.c)) trace/trace_writer.c
 C64_PROGRAM_SRC = $(C64_DIR)/common/model.c $(C64_DIR)/common/program.c $(C64_DIR)/common/xtokenizer.c \
                   $(C64_DIR)/common/decimal.c
-C64_6502_HDR = $(ENGINE_HDR) $(wildcard engine/softfloat/*.h engine/portable/*.h) $(TRACE_HDR) $(C64_COMMON_HDR)
+C64_6502_HDR = $(ENGINE_HDR) $(wildcard engine/softfloat/*.h engine/softfloat/6502/*.h engine/portable/*.h) $(TRACE_HDR) $(C64_COMMON_HDR)
+C64_ASM_SRC  = $(sort $(wildcard engine/softfloat/6502/*.s))
 RUN65        = $(C64_BUILD)/run65
 C64_PRG      = $(C64_BUILD)/llama2.prg
 
 C64_SIM_OBJ = $(patsubst %.c,$(C64_BUILD)/sim6502/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
-                $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c)
+                $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c) \
+              $(patsubst %.s,$(C64_BUILD)/sim6502/%.o,$(C64_ASM_SRC))
 C64_C64_OBJ = $(patsubst %.c,$(C64_BUILD)/c64/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
-                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c $(C64_DIR)/c64/reu.c)
+                $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c $(C64_DIR)/c64/reu.c) \
+              $(patsubst %.s,$(C64_BUILD)/c64/%.o,$(C64_ASM_SRC))
+
+$(C64_BUILD)/sim6502/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
+	@mkdir -p $(@D)
+	ca65 -t sim6502 -o $@ $<
+
+$(C64_BUILD)/c64/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
+	@mkdir -p $(@D)
+	ca65 -t c64 -o $@ $<
 
 # cc65's warnings go to a log beside each object (the soft-float sources are noisy)
 $(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) mk/c64.mk
 	@mkdir -p $(@D)
 	@echo "cl65 -t sim6502 $<"
-	@$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
+	@$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_SIM_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
 
 $(C64_BUILD)/c64/%.o: %.c $(C64_6502_HDR) mk/c64.mk
 	@mkdir -p $(@D)
@@ -182,13 +197,13 @@ C64_TWICE_OBJ = $(C64_BENCH)/twice.o
 
 $(C64_TWICE_OBJ): $(C64_DIR)/bench/twice.c $(C64_6502_HDR)
 	@mkdir -p $(@D)
-	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
+	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_SIM_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
 
 # $(1): the variant
 define C64_BENCH_VARIANT
 $(C64_BENCH)/$(1)/%.o: %.c $(C64_6502_HDR) mk/c64.mk
 	@mkdir -p $$(@D)
-	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_DEFS) $(BENCH_FLAGS_$(1)) -c -o $$@ $$< 2>$$(@:.o=.log) || { cat $$(@:.o=.log); exit 1; }
+	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_SIM_DEFS) $(BENCH_FLAGS_$(1)) -c -o $$@ $$< 2>$$(@:.o=.log) || { cat $$(@:.o=.log); exit 1; }
 
 $(C64_BENCH)/run65-$(1): $(patsubst %.c,$(C64_BENCH)/$(1)/%.o,$(BENCH_FILES_$(1))) $(C64_TWICE_OBJ) $(C64_SIM_OBJ)
 	$(CL65) -t sim6502 $(C64_LDFLAGS) -o $$@ $(patsubst %.c,$(C64_BENCH)/$(1)/%.o,$(BENCH_FILES_$(1))) \

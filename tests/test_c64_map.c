@@ -4,7 +4,7 @@
  *   test_c64_map C64_MAP SIM65_MAP IMAGE RUN65 GOLDEN_DIR
  *
  * C64 (cc65's c64.cfg): the program loads at $0801 and everything (code, data, BSS, heap,
- * the 768-byte C stack) must end below $D000, where I/O and the KERNAL start. sim65: from
+ * the 576-byte C stack) must end below $D000, where I/O and the KERNAL start. sim65: from
  * $0200 to $FDF0. The heap is measured: `run65 IMAGE WORK --heap N` runs the program's own
  * allocation (ports/c64/common/program.c, shared by both builds) under sim65 and prints
  * what it took from the heap, for the most positions each program allows: the C64's
@@ -27,7 +27,7 @@
 
 #include "../ports/c64/common/image.h"
 
-#define C_STACK 0x300UL    /* __STACKSIZE__ in mk/c64.mk */
+#define C_STACK 0x240UL    /* __STACKSIZE__ in mk/c64.mk */
 #define C64_START 0x0801UL /* after the load address */
 #define C64_LIMIT 0xD000UL
 #define SIM65_START 0x0200UL
@@ -113,7 +113,9 @@ static void check_program(const char *map, unsigned long start, unsigned long li
         if (segments[i].start < start || segments[i].end >= limit)
             fail_msg("%s: segment %s at $%04lX-$%04lX is outside $%04lX-$%04lX", machine, segments[i].name,
                      segments[i].start, segments[i].end, start, limit - 1);
-        if (segments[i].end > top) top = segments[i].end;
+        /* on the C64, BSS overlays ONCE (start-up code), which may reach past it: the heap
+         * may take that space once the program runs */
+        if (segments[i].end > top && strcmp(segments[i].name, "ONCE") != 0) top = segments[i].end;
     }
     const Segment *bss = find(segments, n, "BSS");
     assert_non_null(bss);
