@@ -122,7 +122,7 @@ cross_platform = $(shell echo $(1) | tr a-z A-Z)-$(if $(filter node,$($(1)_EMU))
 define CROSS_TEST_RULES
 # Gated: the recorded cases, the portable golden traces bit for bit, --fast bit for bit
 # (or, without threads, refused with its message).
-test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast run
+test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast run $(GOLDEN_SYNTH_MODELS)
 	@if [ "$(1)" != wasm32 ] && $(patsubst %-gcc,%-objdump,$($(1)_CC)) -d $(CROSS_DIR)/$(1)/run | grep -E -q '$(CROSS_FMA_REGEX)'; then \
 	    echo "test-cross-$(1): fused multiply-add instructions in $(CROSS_DIR)/$(1)/run"; exit 1; fi
 	@echo "test-cross-$(1): recorded cases"
@@ -135,7 +135,7 @@ test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1
 
 # Both math modes into golden/captures/NAME, the recorded cases and the fast path;
 # RESULTS.tsv and REPORT.md say what they found (scripts/cross-capture.sh).
-capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform
+capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(GOLDEN_SYNTH_MODELS)
 	RUNNER=$(CROSS_DIR)/$(1)/runner RUNNER_FAST=$(CROSS_DIR)/$(1)/runner-fast FAST=$(or $($(1)_FAST),identical) \
 	    SCENARIOS="$(call cross_scenarios,$(1))" FAST_SCENARIOS="$(CROSS_FAST_SCENARIOS)" \
 	    PLATFORM=$(call cross_platform,$(1)) MODELS=$(MODELS) ACCEPTANCE=$(ACCEPTANCE) MATHS="$(CAPTURE_MATHS)" \

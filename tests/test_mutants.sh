@@ -75,6 +75,10 @@ expect "Pico libm captures pass at a declared tokens level" 0 '^summary: 13 scen
     "$conform" check --captures golden/captures/pico/libm --math libm --require tokens
 expect "C64 captures pass at bits" 0 '^summary: 13 scenarios: 2 passed, 0 failed, 11 skipped, 0 errors' \
     "$conform" check --captures golden/captures/c64/portable --math portable
+expect "VICE captures, cut short, pass with --allow-truncated" 0 '^summary: 13 scenarios: 2 passed, 0 failed, 11 skipped, 0 errors' \
+    "$conform" check --captures golden/captures/vice/portable --math portable --allow-truncated
+expect "VICE captures, cut short, stop early without it" 1 '^c64_zoo +none +FAIL .*stopped-early$' \
+    "$conform" check --captures golden/captures/vice/portable --math portable
 
 # Port files, reports and errors.
 scratch=$(mktemp -d)
