@@ -160,10 +160,13 @@ unsigned long program_heap_bytes(int positions) {
 }
 #endif
 
+/* File-scope, so that a run ended by RUN/STOP (console_poll exits in the middle of the
+ * loop) leaves it reachable, and the next run in the same process (the native tests) frees it. */
+static int *prompt_tokens;
+
 void program_run(RunOptions *o) {
     static const char empty[] = "";
     const char *prompt = o->prompt != 0 ? o->prompt : empty;
-    int *prompt_tokens;
     int num_prompt_tokens = 0, token, next, pos = 0, forced, sampled, i;
     int vocab;
     u64 seed, no_seed;
@@ -195,6 +198,9 @@ void program_run(RunOptions *o) {
 #endif
 
     xtok_open(info.tokenizer_at, vocab);
+#ifndef __CC65__ /* a C64 run ends with the program */
+    free(prompt_tokens);
+#endif
     prompt_tokens = (int *)malloc((strlen(prompt) + 3) * sizeof(int));
     if (prompt_tokens == NULL) console_fail("out of memory");
     i = xtok_encode(prompt, 1, 0, prompt_tokens, &num_prompt_tokens);
@@ -236,5 +242,8 @@ void program_run(RunOptions *o) {
     }
     trace_write_end(&writer);
     free(prompt_tokens);
+#ifndef __CC65__
+    prompt_tokens = 0;
+#endif
     close_model();
 }
