@@ -103,11 +103,13 @@ static void attention(Transformer *t, KVCache *cache, int layer, int pos) {
     int head_size = p->dim / p->n_heads;
     int kv_mul = p->n_heads / p->n_kv_heads;
     int h, t_, i;
+    f32 sqrt_head_size = f32_sqrt(f32_from_long(head_size));
     for (h = 0; h < p->n_heads; h++) {
         const f32 *q = s->q + h * head_size;
         f32 *att = s->att;
         f32 *xb = s->xb + h * head_size;
-        for (t_ = 0; t_ <= pos; t_++) att[t_] = attention_score(q, cache->head(cache, 0, layer, t_, h / kv_mul), head_size);
+        for (t_ = 0; t_ <= pos; t_++) att[t_] = attention_score(q, cache->head(cache, 0, layer, t_, h / kv_mul), head_size,
+                                                    sqrt_head_size);
         softmax(t->math, att, pos + 1);
         for (i = 0; i < head_size; i++) xb[i] = F32_BITS(0x00000000);
         for (t_ = 0; t_ <= pos; t_++) attention_mix(xb, att[t_], cache->head(cache, 1, layer, t_, h / kv_mul), head_size);

@@ -80,9 +80,11 @@ void rope(const MathLibrary *math, f32 *q, f32 *k, int dim, int kv_dim, int head
     }
 }
 
-/* score = q . k, then score /= sqrtf(head_size) */
-f32 attention_score(const f32 *q, const f32 *k, int head_size) {
-    return f32_div(dot(q, k, head_size), f32_sqrt(f32_from_long(head_size)));
+/* score = q . k, then score /= sqrtf(head_size); sqrt_head_size is sqrtf(head_size),
+ * computed once by the caller (the same bits every time, and a square root is dear on a
+ * 6502) */
+f32 attention_score(const f32 *q, const f32 *k, int head_size, f32 sqrt_head_size) {
+    return f32_div(dot(q, k, head_size), sqrt_head_size);
 }
 
 /* xb += a * v, elementwise */
@@ -91,14 +93,17 @@ void attention_mix(f32 *xb, f32 a, const f32 *v, int head_size) {
     for (i = 0; i < head_size; i++) xb[i] = f32_add(xb[i], f32_mul(a, v[i]));
 }
 
+#ifndef ENGINE_SMALL /* the fast path's (hosts); the 6502 has no room for code it never calls */
 void attention_head(const MathLibrary *math, f32 *xb, f32 *att, const f32 *q, const f32 *key_cache,
                     const f32 *value_cache, int kv_dim, int head_size, int pos) {
     int t, i;
-    for (t = 0; t <= pos; t++) att[t] = attention_score(q, key_cache + (long)t * kv_dim, head_size);
+    f32 sqrt_head_size = f32_sqrt(f32_from_long(head_size));
+    for (t = 0; t <= pos; t++) att[t] = attention_score(q, key_cache + (long)t * kv_dim, head_size, sqrt_head_size);
     softmax(math, att, pos + 1);
     for (i = 0; i < head_size; i++) xb[i] = F32_ZERO;
     for (t = 0; t <= pos; t++) attention_mix(xb, att[t], value_cache + (long)t * kv_dim, head_size);
 }
+#endif
 
 /* SwiGLU: hb = silu(hb) * hb2, with silu(x) = x * (1 / (1 + exp(-x))). */
 void swiglu(const MathLibrary *math, f32 *hb, const f32 *hb2, int hidden_dim) {

@@ -16,7 +16,7 @@ void softmax(const MathLibrary *math, f32 *x, int size);
 /* RoPE on q (dim entries) and k (the first kv_dim entries) at position pos. */
 void rope(const MathLibrary *math, f32 *q, f32 *k, int dim, int kv_dim, int head_size, int pos);
 /* One position's attention score: (q . k) / sqrt(head_size). */
-f32 attention_score(const f32 *q, const f32 *k, int head_size);
+f32 attention_score(const f32 *q, const f32 *k, int head_size, f32 sqrt_head_size);
 /* xb += a * v over head_size entries. */
 void attention_mix(f32 *xb, f32 a, const f32 *v, int head_size);
 /* One query head's attention over positions 0..pos: scores into att (pos + 1 entries),

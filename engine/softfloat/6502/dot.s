@@ -2,32 +2,93 @@
 ; engine/kernels.c does it (val = 0; val = val + w[j] * x[j], the product rounded, then the
 ; sum), for the 6502 builds.
 ;
-; The sum stays unpacked between the steps (sign, exponent, 24-bit significand; exponent 0
-; for +0), and so does each product (mul.s's sf6502_mul_unpacked): the addition is add.s's
-; algorithm on those parts. The larger magnitude is X, read from memory; the smaller, Y,
-; is shifted right in P5..P2 (P2 its guard byte), and the result is made there. A step
-; whose multiply declines (an operand or the product not normal) or whose sum would leave
-; the normal range is done by the C soft-float, on the packed sum; after it the sum is
-; unpacked again if it is normal or +0, else (subnormal, -0, infinite, NaN) every further
-; step is done by the C soft-float.
+; Each step multiplies as mul.s does (nine 8x8-bit products by quarter squares, one
+; rounding to nearest even), but read straight from the vectors and kept unpacked (sign,
+; exponent, 24-bit significand), and adds that into the sum, which stays unpacked between
+; the steps too (exponent 0 for +0): add.s's algorithm on those parts. The larger
+; magnitude is X, the smaller, Y, is shifted right in P5..P2 (P2 its guard byte), and the
+; result is made there. The square tables' pages are set once per call (and again after a
+; call into C). The exponents decide before multiplying whether the product is surely
+; normal (128 <= ea + eb <= 379); otherwise, or where an operand is not normal or the sum
+; would leave the normal range, the step is done by the C soft-float on the packed sum;
+; after it the sum is unpacked again if it is normal or +0, else (subnormal, -0, infinite,
+; NaN) every further step is done by the C soft-float.
 .include "regs.inc"
 .import _sf32_mul, _sf32_add, incsp4, pusheax
 .ifndef __C64__
 .export _dot := sf6502_dot_entry
 .endif
 
-.segment "BSS"
-count:  .res 2      ; elements left
-w_save: .res 2
-x_save: .res 2
-sum_e:  .res 1      ; the sum: biased exponent (0: +0), sign (bit 7), significand
-sum_s:  .res 1
-sum_m:  .res 3
-packed: .res 1      ; nonzero: the sum is only in sf6502_aa (packed), the C code does the rest
-x_m:    .res 3      ; X's significand (add)
-x_e:    .res 1      ; the result's exponent (add)
-x_s:    .res 1      ; the result's sign (add)
-signs:  .res 1      ; bit 7: the signs differ
+FAST_VAR count,  2, 0   ; elements left
+FAST_VAR w_save, 2, 2
+FAST_VAR x_save, 2, 4
+FAST_VAR sum_e,  1, 6   ; the sum: biased exponent (0: +0), sign (bit 7), significand
+FAST_VAR sum_s,  1, 7
+FAST_VAR sum_m,  3, 8
+FAST_VAR packed, 1, 11  ; nonzero: the sum is only in sf6502_aa (packed), the C code does the rest
+FAST_VAR x_m,    3, 12  ; X's significand (add), where X is the product
+FAST_VAR x_e,    1, 15  ; the result's exponent (add)
+FAST_VAR signs,  1, 16  ; bit 7: the signs differ
+FAST_VAR xb0,    1, 17  ; x[j]'s significand bytes (xb2 with the hidden bit): table indexes
+FAST_VAR xb1,    1, 18
+FAST_VAR xb2,    1, 19
+FAST_VAR pexp,   1, 20  ; the product: biased exponent, sign (bit 7); significand P5..P3
+FAST_VAR psign,  1, 21
+
+; Sets the four table pointers to the multiplier byte in A: square + m, nsquare + (m ^ $FF)
+; (their high bytes are set once per call: the tables start on page boundaries).
+.macro MULTIPLIER
+    sta SQL
+    sta SQH
+    eor #$FF
+    sta NQL
+    sta NQH
+.endmacro
+
+; multiplier * by: low byte in X, high byte in A
+.macro FIRST_PRODUCT by
+    ldy by
+    sec
+    lda (SQL),y
+    sbc (NQL),y
+    tax
+    lda (SQH),y
+    sbc (NQH),y
+.endmacro
+
+; Adds (multiplier * by) into the product at column lo_byte/hi_byte, the carry rippling
+; through the columns above (up to three names, the ones that exist).
+.macro PRODUCT by, lo_byte, hi_byte, c2, c3, c4
+    .local done
+    ldy by
+    sec
+    lda (SQL),y
+    sbc (NQL),y
+    tax
+    lda (SQH),y
+    sbc (NQH),y
+    tay
+    txa
+    clc
+    adc lo_byte
+    sta lo_byte
+    tya
+    adc hi_byte
+    sta hi_byte
+    .ifnblank c2
+    bcc done
+    inc c2
+    .ifnblank c3
+    bne done
+    inc c3
+    .ifnblank c4
+    bne done
+    inc c4
+    .endif
+    .endif
+done:
+    .endif
+.endmacro
 
 FAST_CODE sf6502_dot_image, SF6502_DOT_RUN
 sf6502_dot_entry:
@@ -53,30 +114,11 @@ sf6502_dot_entry:
     bmi done            ; n <= 0: 0
     ora count
     beq done
+    jsr table_pages
 loop:
-    ldy #0
-    lda (WPTR),y
-    sta sf6502_ma
-    lda (XPTR),y
-    sta sf6502_mb
-    iny
-    lda (WPTR),y
-    sta sf6502_ma+1
-    lda (XPTR),y
-    sta sf6502_mb+1
-    iny
-    lda (WPTR),y
-    sta sf6502_ma+2
-    lda (XPTR),y
-    sta sf6502_mb+2
-    iny
-    lda (WPTR),y
-    sta sf6502_ma+3
-    lda (XPTR),y
-    sta sf6502_mb+3
     lda packed
     bne slow
-    jsr sf6502_mul_unpacked
+    jsr product
     bcs slow
     jsr add_product
     bcs slow
@@ -114,16 +156,212 @@ done:
 
 slow:
     jsr slow_step
+    jsr table_pages
     jmp next
 
-; sum := sum + product, the product from sf6502_mul_unpacked. Carry set (the sum
-; untouched) where the result would not be normal or +0.
+; The square tables' pages into the high bytes of the table pointers.
+table_pages:
+    lda #>sf6502_square_lo
+    sta SQL+1
+    lda #>sf6502_square_hi
+    sta SQH+1
+    lda #>sf6502_nsquare_lo
+    sta NQL+1
+    lda #>sf6502_nsquare_hi
+    sta NQH+1
+    rts
+
+declined:
+    sec
+    rts
+
+; w[j] * x[j] -> psign, pexp (1..254), significand P5..P3 (bit 23 set), rounded to
+; nearest even; carry set where an operand is not normal or the product may not be.
+product:
+    ; x: exponent (byte 3 << 1 | bit 7 of byte 2), 0 and $FF are not normal
+    ldy #2
+    lda (XPTR),y
+    tax
+    asl
+    iny
+    lda (XPTR),y
+    rol
+    beq declined
+    cmp #$FF
+    beq declined
+    sta pexp
+    txa
+    ora #$80
+    sta xb2
+    lda (XPTR),y
+    eor (WPTR),y
+    and #$80
+    sta psign
+    ; w's exponent; ea + eb - 127 is the product's, one more if its top bit is set and
+    ; one more if rounding carries out: normal for sure when 128 <= ea + eb <= 379
+    dey
+    lda (WPTR),y
+    asl
+    iny
+    lda (WPTR),y
+    rol
+    beq declined
+    cmp #$FF
+    beq declined
+    clc
+    adc pexp
+    bcs @high
+    cmp #128
+    bcc declined
+    sbc #127            ; carry set: ea + eb - 127
+    jmp @exponent
+@high:
+    cmp #379 - 256 + 1
+    bcs declined
+    adc #256 - 127      ; carry clear
+@exponent:
+    sta pexp
+    ldy #0
+    lda (XPTR),y
+    sta xb0
+    iny
+    lda (XPTR),y
+    sta xb1
+
+    ; w2 * x (w2 with the hidden bit) written into P5..P2: nothing there yet to add to
+    ldy #2
+    lda (WPTR),y
+    ora #$80
+    MULTIPLIER
+    FIRST_PRODUCT xb0
+    stx P2
+    sta P3
+    FIRST_PRODUCT xb1
+    sta P4
+    txa
+    clc
+    adc P3
+    sta P3
+    bcc :+
+    inc P4              ; no carry out: a high byte is at most $FE
+:   FIRST_PRODUCT xb2
+    sta P5
+    txa
+    clc
+    adc P4
+    sta P4
+    bcc :+
+    inc P5
+:
+    ; w0 * x: w0 * x1 and w0 * x2; w0 * x0 only where rounding may depend on it (below)
+    ldy #0
+    lda (WPTR),y
+    MULTIPLIER
+    FIRST_PRODUCT xb1
+    stx P1
+    clc
+    adc P2
+    sta P2
+    bcc :+
+    inc P3
+    bne :+
+    inc P4
+    bne :+
+    inc P5
+:   PRODUCT xb2, P2, P3, P4, P5
+    ; w1 * x
+    ldy #1
+    lda (WPTR),y
+    MULTIPLIER
+    PRODUCT xb0, P1, P2, P3, P4, P5
+    PRODUCT xb1, P2, P3, P4, P5
+    PRODUCT xb2, P3, P4, P5
+
+    ; P5..P1 now hold the product less w0 * x0 (< 2^16, column 0: P1 and P0), exactly.
+    ; The result depends on that missing part only when the round byte, after the
+    ; normalizing shift, is within 2 of half ($7E..$80) or of the top ($FE, $FF): see
+    ; low_product. With P2 = the round byte's source, both cases are covered when
+    ; (P2 + 1) & $3F < 2, i.e. P2 & $7F is $00, $3F, $40 or $7F.
+    jsr low_product
+    ; normalize: the product lies in [2^46, 2^48)
+    lda P5
+    bmi @top_set
+    asl P1
+    rol P2
+    rol P3
+    rol P4
+    rol P5
+    jmp @round
+@top_set:
+    inc pexp
+@round:
+    ; round to nearest even on the round byte P2 and the sticky bytes P1, P0 (P1 | P0 is
+    ; read only for a round byte of exactly $80, which only a product with w0 * x0 added
+    ; reaches, so P0 is then that product's low byte)
+    lda P2
+    cmp #$80
+    bcc @rounded
+    bne @up
+    lda P1
+    ora P0
+    bne @up
+    lda P3
+    lsr
+    bcc @rounded
+@up:
+    inc P3
+    bne @rounded
+    inc P4
+    bne @rounded
+    inc P5
+    bne @rounded
+    lda #$80            ; 2^24: significand 2^23, one more in the exponent
+    sta P5
+    inc pexp
+@rounded:
+    clc
+    rts
+
+; Adds w0 * x0 into columns 0 and 1 (P0, P1), the carry rippling up: the exact product.
+;
+; Why leaving it out elsewhere is exact: let V be the exact product and V' = V - e the one
+; without e = w0 * x0, 0 <= e <= 255^2 < 2^16, and L, L' the bits below the 24 kept after
+; normalizing, counted in units where the round byte's lowest bit is 2^16. Unshifted (bit
+; 47 set), L = L' + e; shifted once, L = L' + 2e < L' + 2^17: either way L - L' < 2^17, at
+; most 2 in the round byte R' of V'. If R' <= $7D, L < $80 * 2^16, half an ulp: both
+; round down. If $81 <= R' <= $FD, L' > half and L < 2^24, so nothing carries into the kept
+; bits: both round up. R' = $7E..$80, $FE, $FF are the cases sent here: in the shifted case
+; R' is (P2 << 1 | P1 >> 7) & $FF, so P2 & $7F is $3F, $40 or $7F; unshifted R' = P2, so
+; P2 is $7F, $80 or $FF (P2 & $7F = $7F or $00); the test above sends all of those, and
+; tests/softfloat_6502_fast_gen.c aims multiply-adds at each of them. A carry of e out of
+; bit 46 into bit 47 (V' < 2^47 <= V) needs R' = $FF after the shift: sent here too.
+low_product:
+    ldy #0
+    lda (WPTR),y
+    MULTIPLIER
+    FIRST_PRODUCT xb0
+    stx P0
+    clc
+    adc P1
+    sta P1
+    bcc :+
+    inc P2
+    bne :+
+    inc P3
+    bne :+
+    inc P4
+    bne :+
+    inc P5              ; no carry out: the product is below 2^48
+:   rts
+
+; sum := sum + product. Carry set (the sum untouched) where the result would not be
+; normal or +0.
 add_product:
     lda sum_e
     bne @nonzero
-    lda sf6502_mul_exp  ; +0 + p = p
+    lda pexp            ; +0 + p = p
     sta sum_e
-    lda sf6502_mul_sign
+    lda psign
     sta sum_s
     lda P5
     sta sum_m+2
@@ -135,10 +373,10 @@ add_product:
     rts
 @nonzero:
     lda sum_s
-    eor sf6502_mul_sign
+    eor psign
     sta signs
     lda sum_e
-    cmp sf6502_mul_exp
+    cmp pexp
     bne :+
     lda sum_m+2
     cmp P5
@@ -149,20 +387,51 @@ add_product:
     lda sum_m
     cmp P3
 :   bcc @product_larger
-    lda sum_m           ; X = the sum, Y = the product (in place)
-    sta x_m
-    lda sum_m+1
-    sta x_m+1
-    lda sum_m+2
-    sta x_m+2
-    lda sum_s
-    sta x_s
+    ; X = the sum (read in place), Y = the product (in place); the result has the sum's sign
     lda sum_e
     sta x_e
     sec
-    sbc sf6502_mul_exp
-    jmp align
-@product_larger:        ; X = the product, Y = the sum
+    sbc pexp
+    jsr align
+    bit signs
+    bmi @sum_minus_product
+    clc                 ; X's guard byte is zero: P2 stays
+    lda P3
+    adc sum_m
+    sta P3
+    lda P4
+    adc sum_m+1
+    sta P4
+    lda P5
+    adc sum_m+2
+    sta P5
+    bcc @sum_round
+    jsr carry_in
+@sum_round:
+    jsr round
+    bcs @out
+    jmp store_sum
+@sum_minus_product:
+    sec
+    lda #0
+    sbc P2
+    sta P2
+    lda sum_m
+    sbc P3
+    sta P3
+    lda sum_m+1
+    sbc P4
+    sta P4
+    lda sum_m+2
+    sbc P5
+    sta P5
+    jsr normalize
+    bcs @out
+    jmp store_sum
+@out:
+    rts
+
+@product_larger:        ; X = the product, Y = the sum; the result has the product's sign
     lda P3
     sta x_m
     lda P4
@@ -175,12 +444,73 @@ add_product:
     sta P4
     lda sum_m+2
     sta P5
-    lda sf6502_mul_sign
-    sta x_s
-    lda sf6502_mul_exp
+    lda pexp
     sta x_e
     sec
     sbc sum_e
+    jsr align
+    bit signs
+    bmi @product_minus_sum
+    clc
+    lda P3
+    adc x_m
+    sta P3
+    lda P4
+    adc x_m+1
+    sta P4
+    lda P5
+    adc x_m+2
+    sta P5
+    bcc @product_round
+    jsr carry_in
+@product_round:
+    jsr round
+    bcs @out
+    jmp @store_sign
+@product_minus_sum:
+    sec
+    lda #0
+    sbc P2
+    sta P2
+    lda x_m
+    sbc P3
+    sta P3
+    lda x_m+1
+    sbc P4
+    sta P4
+    lda x_m+2
+    sbc P5
+    sta P5
+    jsr normalize
+    bcs @out
+@store_sign:
+    lda psign
+    sta sum_s
+store_sum:              ; the result (x_e, P5..P3) is the sum; an exponent 0 means +0
+    lda x_e
+    sta sum_e
+    lda P5
+    sta sum_m+2
+    lda P4
+    sta sum_m+1
+    lda P3
+    sta sum_m
+    clc
+    rts
+
+; A carry out of the significands' sum: shifted back in at bit 31, the lost bit jammed
+; into bit 0
+carry_in:
+    ror P5
+    ror P4
+    ror P3
+    ror P2
+    bcc :+
+    lda P2
+    ora #1
+    sta P2
+:   inc x_e
+    rts
 
 ; Y (P5..P3, guard byte P2) shifted right by A bits, the lost bits jammed into bit 0: whole
 ; bytes first, then up to 4 bits right, or 5-7 as a byte right and 3-1 bits back left
@@ -190,7 +520,7 @@ align:
     stx STICKY
     tax
     bne :+
-    jmp aligned
+    rts
 :   cmp #32
     bcc @bytes
     lda #0              ; far below: only stickiness
@@ -199,7 +529,7 @@ align:
     sta P3
     lda #1
     sta P2
-    jmp aligned
+    rts
 @bytes:
     cmp #8
     bcc @bits
@@ -237,11 +567,12 @@ align:
     bne @shift
 @jam:
     lda STICKY
-    beq aligned
+    beq @aligned
     lda P2
     ora #1
     sta P2
-    jmp aligned
+@aligned:
+    rts
 @left:                  ; 5..7 bits: one byte more, then 8 - bits back left (fewer shifts);
     lda P2              ; P1 takes the byte below the guard byte meanwhile
     sta P1
@@ -268,54 +599,18 @@ align:
     ora STICKY
     sta STICKY
     jmp @jam
-aligned:
-    bit signs
-    bmi subtract
 
-    clc                 ; X's guard byte is zero: P2 stays
-    lda P3
-    adc x_m
-    sta P3
-    lda P4
-    adc x_m+1
-    sta P4
-    lda P5
-    adc x_m+2
-    sta P5
-    bcc round
-    ror P5              ; the carry back in at bit 31
-    ror P4
-    ror P3
-    ror P2
-    bcc :+
-    lda P2
-    ora #1
-    sta P2
-:   inc x_e
-    jmp round
-
-subtract:
-    sec
-    lda #0
-    sbc P2
-    sta P2
-    lda x_m
-    sbc P3
-    sta P3
-    lda x_m+1
-    sbc P4
-    sta P4
-    lda x_m+2
-    sbc P5
-    sta P5
+; After a subtraction: an exact zero gives +0 (x_e = 0); else shifted left until bit 31 is
+; set, then rounded. Carry set where the exponent would leave the normal range.
+normalize:
     ora P4
     ora P3
     ora P2
-    bne normalize
-    sta sum_e           ; exactly zero: +0
+    bne @nonzero
+    sta x_e             ; exactly zero: +0
     clc
     rts
-normalize:
+@nonzero:
     lda P5
     bne @bits
     lda P4              ; a whole byte (only if no bit was lost aligning)
@@ -330,21 +625,27 @@ normalize:
     sec
     sbc #8
     sta x_e
-    bcc out_of_range
-    beq out_of_range
-    jmp normalize
+    bcc @out_of_range
+    beq @out_of_range
+    jmp @nonzero
 @bits:
     lda P5
     bmi round
 @shift:
     dec x_e
-    beq out_of_range
+    beq @out_of_range
     asl P2
     rol P3
     rol P4
     rol P5
     bpl @shift
+    jmp round
+@out_of_range:
+    sec
+    rts
 
+; Rounds P5..P3 to nearest even on the guard byte P2; carry set where the exponent
+; reaches 255.
 round:
     lda P2
     cmp #$80
@@ -365,21 +666,7 @@ round:
     inc x_e
 @done:
     lda x_e
-    cmp #$FF
-    beq out_of_range
-    sta sum_e
-    lda x_s
-    sta sum_s
-    lda P5
-    sta sum_m+2
-    lda P4
-    sta sum_m+1
-    lda P3
-    sta sum_m
-    clc
-    rts
-out_of_range:
-    sec
+    cmp #$FF            ; carry set: out of range
     rts
 
 ; The sum packed into sf6502_aa.
@@ -405,9 +692,9 @@ pack_sum:
     sta sf6502_aa
     rts
 
-; One step in C: sf6502_aa = sf32_add(sum, sf32_mul(MA, MB)), then the sum unpacked again
-; where it is normal or +0. C code may use every zero page register: the vector pointers
-; are kept aside.
+; One step in C: sf6502_aa = sf32_add(sum, sf32_mul(w[j], x[j])), then the sum unpacked
+; again where it is normal or +0. C code may use every zero page register: the vector
+; pointers are kept aside.
 slow_step:
     lda WPTR
     sta w_save
@@ -417,6 +704,13 @@ slow_step:
     sta x_save
     lda XPTR+1
     sta x_save+1
+    ldy #3              ; the operands, kept beside the sum (C code may change the pointers)
+:   lda (WPTR),y
+    sta sf6502_ma,y
+    lda (XPTR),y
+    sta sf6502_mb,y
+    dey
+    bpl :-
     lda packed
     bne :+
     jsr pack_sum
@@ -427,7 +721,7 @@ slow_step:
     ldx sf6502_aa+1
     lda sf6502_aa
     jsr pusheax
-    lda sf6502_ma+3     ; sf32_mul(MA, MB)
+    lda sf6502_ma+3     ; sf32_mul(w[j], x[j])
     sta sreg+1
     lda sf6502_ma+2
     sta sreg

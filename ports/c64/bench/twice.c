@@ -22,9 +22,9 @@ f32 bench_dot(const f32 *w, const f32 *x, int n) {
     return dot(w, x, n);
 }
 
-f32 bench_attention_score(const f32 *q, const f32 *k, int head_size) {
-    (void)attention_score(q, k, head_size);
-    return attention_score(q, k, head_size);
+f32 bench_attention_score(const f32 *q, const f32 *k, int head_size, f32 sqrt_head_size) {
+    (void)attention_score(q, k, head_size, sqrt_head_size);
+    return attention_score(q, k, head_size, sqrt_head_size);
 }
 
 #define COPY_MAX 64
