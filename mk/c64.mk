@@ -97,7 +97,7 @@ C64_SIM_OBJ = $(patsubst %.c,$(C64_BUILD)/sim6502/%.o,$(C64_ENGINE_SRC) $(C64_PR
               $(patsubst %.s,$(C64_BUILD)/sim6502/%.o,$(C64_ASM_SRC))
 C64_C64_OBJ = $(patsubst %.c,$(C64_BUILD)/c64/%.o,$(C64_ENGINE_SRC) $(C64_PROGRAM_SRC) \
                 $(C64_DIR)/c64/main.c $(C64_DIR)/c64/xmem_reu.c $(C64_DIR)/c64/reu.c) \
-              $(patsubst %.s,$(C64_BUILD)/c64/%.o,$(C64_ASM_SRC))
+              $(patsubst %.s,$(C64_BUILD)/c64/%.o,$(C64_ASM_SRC) $(C64_DIR)/c64/irq.s)
 
 $(C64_BUILD)/sim6502/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
 	@mkdir -p $(@D)

@@ -31,6 +31,7 @@
 #include "../common/decimal.h"
 #include "../common/program.h"
 #include "../common/xmem.h"
+#include "irq.h"
 
 #ifdef __CC65__
 #define SCREEN_RAM ((unsigned char *)0x0400)
@@ -263,6 +264,7 @@ static void close_printer(void) {
 
 /* Leaves the screen as it is until a key is pressed, then clears it for BASIC. */
 static void wait_for_key(void) {
+    light_irq_remove(); /* the KERNAL's handler scans the keyboard */
     KEYS_WAITING = 0;
     while (cbm_k_getin() == 0) {
     }
@@ -271,6 +273,7 @@ static void wait_for_key(void) {
 
 void console_fail(const char *message) {
     unsigned char i;
+    light_irq_remove();
     close_printer();
     if (screen_ready) { /* below the story */
         cbm_k_bsout(P_HOME);
@@ -356,6 +359,7 @@ int main(void) {
 
     printer_ready = cbm_open(PRINTER, PRINTER, 0, "") == 0;
     printer_line_open = 0;
+    light_irq_install();
     program_run(&o);
     close_printer();
     xmem_close();
