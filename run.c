@@ -486,6 +486,8 @@ int main(int argc, char **argv) {
     ErrorText err, warning;
     program_io_start();
     if (fp_environment_check(&err) != 0) fail(&err);
+    /* the checkpoint is mapped: a file cut under the run ends it with a message, not SIGBUS */
+    if (checkpoint_guard_sigbus("run", &err) != 0) fail(&err);
 
     Options o;
     switch (parse_options(argc, argv, &o, &err)) {

@@ -3,7 +3,13 @@
  * Layout after the 28-byte header, all float32 little-endian:
  *   token_embedding_table, rms_att_weight, wq, wk, wv, wo, rms_ffn_weight, w1, w2, w3,
  *   rms_final_weight, freq_cis_real, freq_cis_imag (unused), wcls (only when unshared).
- * Every size is checked in 64-bit arithmetic before anything is allocated. */
+ * Every size is checked in 64-bit arithmetic before anything is allocated.
+ *
+ * On a little-endian POSIX host the file is mapped read-only and the weights are read in
+ * place, as the original does: no copy, and the kernel shares the pages with the page cache.
+ * A big-endian host (or one without mmap) reads the file into memory and swaps it there. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED */
 #include "transformer.h"
 
 #include <errno.h>
@@ -13,6 +19,17 @@
 
 #include "byteorder.h"
 #include "input_file.h"
+#include "program_io.h"
+
+#if (defined(__unix__) || defined(__APPLE__)) && !defined(__wasi__)
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define CHECKPOINT_MMAP 1
+#else
+#define CHECKPOINT_MMAP 0
+#endif
 
 /* The magic of the newer llama2.c export formats (versions 1 and 2). */
 #define AK42_MAGIC 0x616b3432u
@@ -164,6 +181,150 @@ int transformer_init_from_image(Transformer *t, unsigned char *image, size_t siz
     return 0;
 }
 
+/* ----------------------------------------------------------------------------
+ * the mapped checkpoint
+ *
+ * A mapped file that shrinks (another program truncates or rewrites it) turns every access
+ * past its new end into SIGBUS. The weights are read throughout the run, so this cannot be
+ * checked once at load: a program that wants a message instead of a crash calls
+ * checkpoint_guard_sigbus(), and a SIGBUS inside a mapped checkpoint then prints one line
+ * naming the file and exits with status 1. The mappings are kept in a small table the
+ * handler reads; a checkpoint that finds the table full is read into memory instead. */
+
+#if CHECKPOINT_MMAP
+#define MAPPED_MAX 16
+
+typedef struct {
+    volatile uintptr_t start, end; /* 0, 0: a free slot */
+    char line[2 * ERROR_TEXT_SIZE]; /* the message, "PROGRAM: PATH: ...\\n" */
+    volatile size_t length;
+} MappedCheckpoint;
+
+static MappedCheckpoint mapped[MAPPED_MAX];
+static const char *guard_program; /* NULL: no handler installed */
+static struct sigaction sigbus_before;
+
+static void on_sigbus(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    uintptr_t at = (uintptr_t)info->si_addr;
+    for (int i = 0; i < MAPPED_MAX; i++) {
+        if (at >= mapped[i].start && at < mapped[i].end) {
+            ssize_t ignored = write(STDERR_FILENO, mapped[i].line, mapped[i].length);
+            (void)ignored;
+            _exit(EXIT_FAILURE);
+        }
+    }
+    /* not a checkpoint's page: the previous action takes the signal (raised again, as one
+     * sent by kill() would not repeat; a faulting access repeats anyway) */
+    sigaction(sig, &sigbus_before, NULL);
+    raise(sig);
+}
+
+int checkpoint_guard_sigbus(const char *program, ErrorText *err) {
+    if (guard_program != NULL) return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGBUS, &sa, &sigbus_before) != 0)
+        return error_set(err, "cannot install the SIGBUS handler for mapped checkpoints: %s", strerror(errno));
+    guard_program = program;
+    return 0;
+}
+
+/* A free slot of the table for [start, start + bytes), its message made now (a signal
+ * handler cannot format); -1 when the table is full. */
+static int mapped_add(const void *start, size_t bytes, const char *path) {
+    for (int i = 0; i < MAPPED_MAX; i++) {
+        if (mapped[i].start != 0) continue;
+        char text[ERROR_TEXT_SIZE + 128];
+        snprintf(text, sizeof text, "%s: checkpoint shrank while the run was using it (a program truncated or "
+                                    "rewrote it); stopping", path);
+        mapped[i].length = 0;
+        FILE *to = fmemopen(mapped[i].line, sizeof mapped[i].line, "w");
+        if (to != NULL) {
+            program_io_error_to(to, guard_program != NULL ? guard_program : "error", text);
+            long n = ftell(to);
+            fclose(to);
+            if (n > 0) mapped[i].length = (size_t)n < sizeof mapped[i].line ? (size_t)n : sizeof mapped[i].line - 1;
+        }
+        if (mapped[i].length == 0 || mapped[i].line[mapped[i].length - 1] != '\n') {
+            /* a name too long for the line: cut it, but still one line */
+            mapped[i].length = mapped[i].length > 0 ? mapped[i].length : 1;
+            mapped[i].line[mapped[i].length - 1] = '\n';
+        }
+        mapped[i].end = (uintptr_t)start + bytes;
+        mapped[i].start = (uintptr_t)start;
+        return i;
+    }
+    return -1;
+}
+
+static void mapped_remove(const void *start) {
+    for (int i = 0; i < MAPPED_MAX; i++) {
+        if (mapped[i].start != (uintptr_t)start) continue;
+        mapped[i].start = 0;
+        mapped[i].end = 0;
+    }
+}
+
+/* Maps the first `bytes` bytes of f read-only; NULL with a message, or NULL without one
+ * when the table of mappings is full (then the caller reads the file). The size is measured
+ * again here: the file may have shrunk since its size was checked. */
+static void *map_checkpoint(FILE *f, size_t bytes, const char *path, ErrorText *err) {
+    int fd = fileno(f);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        error_set(err, "%s: cannot read checkpoint: %s", path, strerror(errno));
+        return NULL;
+    }
+    if ((uint64_t)st.st_size < (uint64_t)bytes) {
+        error_set(err, "%s: checkpoint is shorter than when it was opened (it changed while being read)", path);
+        return NULL;
+    }
+    void *map = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+        error_set(err, "%s: cannot map checkpoint: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (mapped_add(map, bytes, path) < 0) { /* the table is full: a copy in memory instead */
+        munmap(map, bytes);
+        return NULL;
+    }
+    return map;
+}
+
+static void unmap_checkpoint(void *map, size_t bytes) {
+    if (map == NULL) return;
+    mapped_remove(map);
+    munmap(map, bytes);
+}
+#else
+int checkpoint_guard_sigbus(const char *program, ErrorText *err) {
+    (void)program, (void)err;
+    return 0; /* nothing is mapped */
+}
+
+static void unmap_checkpoint(void *map, size_t bytes) { (void)map, (void)bytes; }
+#endif
+
+void transformer_drop_pages(const Transformer *t, const void *from, size_t bytes) {
+#if CHECKPOINT_MMAP && defined(MADV_DONTNEED)
+    if (t->file_map == NULL) return;
+    uintptr_t lo = (uintptr_t)from, hi = lo + bytes;
+    uintptr_t map_lo = (uintptr_t)t->file_map, map_hi = map_lo + t->file_map_bytes;
+    if (lo < map_lo || hi > map_hi) return;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    lo = (lo + page - 1) / page * page; /* whole pages inside the range only */
+    hi = hi / page * page;
+    /* private and never written: the pages come back from the file if read again */
+    if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+#else
+    (void)t, (void)from, (void)bytes;
+#endif
+}
+
 int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err) {
     return transformer_load_watched(t, path, NULL, warning, err);
 }
@@ -222,26 +383,47 @@ int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch
                          path, (unsigned long long)file_size, (unsigned long long)implied);
     }
     if (implied > SIZE_MAX) { fclose(f); return error_set(err, "%s: checkpoint of %llu bytes does not fit in memory", path, (unsigned long long)implied); }
-    unsigned char *image = malloc((size_t)implied);
-    if (image == NULL) { fclose(f); return error_set(err, "%s: out of memory for %llu bytes of weights", path, (unsigned long long)implied); }
     if (fseek(f, 0, SEEK_SET) != 0) {
-        free(image);
         fclose(f);
         return error_set(err, "%s: cannot seek: %s", path, strerror(errno));
     }
-    int failed = read_exactly(f, image, (size_t)implied, path, err);
+    void *map = NULL;
+    unsigned char *image = NULL, *copy = NULL;
+    int failed = 0;
+#if CHECKPOINT_MMAP
+    if (host_is_little_endian()) {
+        error_clear(err);
+        map = map_checkpoint(f, (size_t)implied, path, err);
+        if (map == NULL && err->text[0] != '\0') { fclose(f); return -1; }
+        image = map;
+        /* the trailing bytes, if they are to be consumed, are read after the weights */
+        if (watch != NULL && watch->consume != NULL && file_size > implied &&
+            fseek(f, (long)implied, SEEK_SET) != 0)
+            failed = error_set(err, "%s: cannot seek: %s", path, strerror(errno));
+    }
+#endif
+    if (image == NULL) { /* read into memory: to be byte-swapped there, or no mmap */
+        image = copy = malloc((size_t)implied);
+        if (image == NULL) { fclose(f); return error_set(err, "%s: out of memory for %llu bytes of weights", path, (unsigned long long)implied); }
+        failed = read_exactly(f, image, (size_t)implied, path, err);
+    }
     if (failed == 0 && watch != NULL && watch->consume != NULL) {
         watch->consume(watch->context, image, (size_t)implied); /* before any byte swapping */
         failed = consume_trailing(f, file_size - implied, path, watch, err);
     }
     fclose(f);
-    if (failed) { free(image); return -1; }
+    t->file_data = copy;
+    t->file_map = map;
+    t->file_map_bytes = map != NULL ? (size_t)implied : 0;
+    if (failed) { transformer_free(t); return -1; }
     /* The image holds only the implied bytes; report trailing ones against the real size. */
-    if (transformer_init_from_image(t, image, (size_t)implied, path, warning, err) != 0) { free(image); return -1; }
+    if (transformer_init_from_image(t, image, (size_t)implied, path, warning, err) != 0) {
+        transformer_free(t);
+        return -1;
+    }
     if (file_size > implied)
         error_set(warning, "%s: ignoring %llu trailing bytes after the weights",
                   path, (unsigned long long)(file_size - implied));
-    t->file_data = image;
     if (transformer_alloc_state(t, err) != 0) { transformer_free(t); return -1; }
     return 0;
 }
@@ -272,5 +454,6 @@ void transformer_free(Transformer *t) {
     free(s->x); free(s->xb); free(s->xb2); free(s->hb); free(s->hb2); free(s->q);
     free(s->att); free(s->logits); free(s->key_cache); free(s->value_cache);
     free(t->file_data);
+    unmap_checkpoint(t->file_map, t->file_map_bytes);
     memset(t, 0, sizeof *t);
 }

@@ -180,27 +180,42 @@ typedef struct {
 
 typedef struct {
     const float *src; /* (rows, n), row-major as in the checkpoint */
-    int rows;
+    int rows, n;
 } RowSource;
 
 static size_t imat_floats(int n, int d) {
     return (size_t)((d + FAST_ROWS - 1) / FAST_ROWS) * (size_t)n * FAST_ROWS;
 }
 
-/* Interleaves the rows of the sources, stacked, into dst; rows past the last are zero. */
+/* The source row `row` of the sources stacked, or NULL past the last. */
+static const float *stacked_row(const RowSource *sources, int nsources, int row) {
+    for (int s = 0; s < nsources; s++) {
+        if (row < sources[s].rows) return sources[s].src + (size_t)row * (size_t)sources[s].n;
+        row -= sources[s].rows;
+    }
+    return NULL;
+}
+
+/* Interleaves blocks b0..b1-1 of the stacked sources into m; rows past the last are zero.
+ * Each block is written once, front to back, from its FAST_ROWS source rows read side by
+ * side: the destination is never zeroed first, and no line of it is written twice. */
+static void imat_fill(const IMat *m, const RowSource *sources, int nsources, int b0, int b1) {
+    int n = m->n;
+    for (int b = b0; b < b1; b++) {
+        const float *rows[FAST_ROWS];
+        for (int r = 0; r < FAST_ROWS; r++) rows[r] = stacked_row(sources, nsources, b * FAST_ROWS + r);
+        float *blk = (float *)m->w + (size_t)b * (size_t)n * FAST_ROWS;
+        for (int j = 0; j < n; j++)
+            for (int r = 0; r < FAST_ROWS; r++) blk[(size_t)j * FAST_ROWS + r] = rows[r] != NULL ? rows[r][j] : 0.0f;
+    }
+}
+
+/* An interleaved matrix at dst for the sources stacked (they all have n columns). */
 static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n) {
     int d = 0;
     for (int s = 0; s < nsources; s++) d += sources[s].rows;
     IMat m = {dst, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
-    memset(dst, 0, imat_floats(n, d) * sizeof(float));
-    int row = 0;
-    for (int s = 0; s < nsources; s++) {
-        for (int r = 0; r < sources[s].rows; r++, row++) {
-            const float *src = sources[s].src + (size_t)r * (size_t)n;
-            float *blk = dst + (size_t)(row / FAST_ROWS) * (size_t)n * FAST_ROWS + row % FAST_ROWS;
-            for (int j = 0; j < n; j++) blk[(size_t)j * FAST_ROWS] = src[j];
-        }
-    }
+    imat_fill(&m, sources, nsources, 0, m.nblocks);
     return m;
 }
 
@@ -554,7 +569,7 @@ static int kernel_self_check(MatvecFn matvec, ErrorText *err) {
         row[1] = 1.0f + 0x1p-12f;
     }
     matmul(want, x, w, N, D);
-    RowSource src = {w, D};
+    RowSource src = {w, D, N};
     IMat m = imat_build(iw, &src, 1, N);
     memset(got, 0, sizeof got);
     matvec(got, x, m.w, N, 0, m.nblocks, D);
@@ -586,6 +601,46 @@ static float *alloc_weights(size_t bytes) {
 static int online_processors(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+typedef struct {
+    const Transformer *t;
+    const IMat *m;
+    const RowSource *sources;
+    int nsources, chunk_blocks;
+} BuildTask;
+
+/* Copies a chunk of blocks, then lets the system take back the checkpoint pages of the rows
+ * it copied (transformer_drop_pages): only the copy is read from now on, and dropping chunk
+ * by chunk keeps the checkpoint and its copy from being in memory whole at the same time.
+ * A page read again (an embedding row, a page two chunks share) comes back from the file. */
+static void build_chunk(void *ctx, int chunk) {
+    const BuildTask *task = ctx;
+    int b0 = chunk * task->chunk_blocks;
+    int b1 = b0 + task->chunk_blocks < task->m->nblocks ? b0 + task->chunk_blocks : task->m->nblocks;
+    imat_fill(task->m, task->sources, task->nsources, b0, b1);
+    size_t row_bytes = (size_t)task->m->n * sizeof(float);
+    int first = b0 * FAST_ROWS, end = b1 * FAST_ROWS; /* stacked rows copied */
+    for (int s = 0; s < task->nsources; s++) {
+        const RowSource *src = &task->sources[s];
+        int lo = first > 0 ? first : 0, hi = end < src->rows ? end : src->rows;
+        if (hi > lo) transformer_drop_pages(task->t, src->src + (size_t)lo * (size_t)src->n, (size_t)(hi - lo) * row_bytes);
+        first -= src->rows;
+        end -= src->rows;
+    }
+}
+
+/* The interleaved copy of the stacked sources at *at, which moves past it; the threads
+ * share the blocks. */
+static IMat build_matrix(FastForward *f, float **at, const RowSource *sources, int nsources) {
+    int n = sources[0].n, d = 0;
+    for (int s = 0; s < nsources; s++) d += sources[s].rows;
+    IMat m = {*at, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
+    int per = (m.nblocks + 4 * f->threads - 1) / (4 * f->threads);
+    BuildTask task = {f->t, &m, sources, nsources, per};
+    pool_run(f->pool, build_chunk, &task, (m.nblocks + per - 1) / per);
+    *at += imat_floats(n, d);
+    return m;
 }
 
 int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err) {
@@ -630,27 +685,6 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
         return error_set(err, "fast path: out of memory for %zu bytes of interleaved weights", total * sizeof(float));
     }
 
-    float *at = f->arena;
-    for (size_t l = 0; l < (size_t)layers; l++) {
-        FastLayer *fl = &f->layers[l];
-        RowSource qkv[3] = {{w->wq + l * dim * dim, dim},
-                            {w->wk + l * dim * kv_dim, kv_dim},
-                            {w->wv + l * dim * kv_dim, kv_dim}};
-        fl->qkv = imat_build(at, qkv, 3, dim);
-        at += imat_floats(dim, fl->qkv.d);
-        RowSource wo = {w->wo + l * dim * dim, dim};
-        fl->wo = imat_build(at, &wo, 1, dim);
-        at += imat_floats(dim, dim);
-        RowSource w13[2] = {{w->w1 + l * dim * hidden, hidden}, {w->w3 + l * dim * hidden, hidden}};
-        fl->w13 = imat_build(at, w13, 2, dim);
-        at += imat_floats(dim, 2 * hidden);
-        RowSource w2 = {w->w2 + l * dim * hidden, dim};
-        fl->w2 = imat_build(at, &w2, 1, hidden);
-        at += imat_floats(hidden, dim);
-    }
-    RowSource cls = {w->wcls, vocab};
-    f->wcls = imat_build(at, &cls, 1, dim);
-
     if (threads > 1) {
         f->pool = pool_new(threads, err);
         if (f->pool == NULL) {
@@ -658,6 +692,24 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
             return -1;
         }
     }
+    float *at = f->arena;
+    for (size_t l = 0; l < (size_t)layers; l++) {
+        FastLayer *fl = &f->layers[l];
+        RowSource qkv[3] = {{w->wq + l * dim * dim, dim, dim},
+                            {w->wk + l * dim * kv_dim, kv_dim, dim},
+                            {w->wv + l * dim * kv_dim, kv_dim, dim}};
+        fl->qkv = build_matrix(f, &at, qkv, 3);
+        RowSource wo = {w->wo + l * dim * dim, dim, dim};
+        fl->wo = build_matrix(f, &at, &wo, 1);
+        RowSource w13[2] = {{w->w1 + l * dim * hidden, hidden, dim}, {w->w3 + l * dim * hidden, hidden, dim}};
+        fl->w13 = build_matrix(f, &at, w13, 2);
+        RowSource w2 = {w->w2 + l * dim * hidden, dim, hidden};
+        fl->w2 = build_matrix(f, &at, &w2, 1);
+    }
+    RowSource cls = {w->wcls, vocab, dim};
+    /* a shared classifier is the embedding table: its pages are dropped too, as a step
+     * reads one row of it */
+    f->wcls = build_matrix(f, &at, &cls, 1);
     *out = f;
     return 0;
 }

@@ -7,6 +7,8 @@
 #ifndef ENGINE_TRANSFORMER_H
 #define ENGINE_TRANSFORMER_H
 
+#include <stddef.h>
+
 #include "errors.h"
 #include "f32.h"
 #include "mathlib.h"
@@ -90,6 +92,8 @@ typedef struct {
     ForwardProbe probe;         /* NULL unless a trace wants layer records */
     void *probe_context;
     unsigned char *file_data;   /* owned copy of the checkpoint file, or NULL */
+    void *file_map;             /* or the file mapped read-only (file_map_bytes), or NULL */
+    size_t file_map_bytes;
     WeightSource *source;       /* NULL: weights from `weights` */
     KVCache *cache;             /* NULL: key_cache and value_cache in `state` */
 } Transformer;
@@ -118,12 +122,23 @@ int checkpoint_check_header(const unsigned char *bytes, size_t size, const char 
 int transformer_init_from_image(Transformer *t, unsigned char *image, size_t size, const char *name,
                                 ErrorText *warning, ErrorText *err);
 
-/* Reads a checkpoint file into memory and initialises t, run state included. */
+/* Maps a checkpoint file (or reads it into memory where it cannot be used in place) and
+ * initialises t, run state included. */
 int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err);
 /* The same, telling watch (engine/input_file.h) the file's identity and every byte read;
  * the checkpoint must be a regular file. */
 int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch, ErrorText *warning,
                              ErrorText *err);
+
+/* A program calls this once, before loading, to turn a SIGBUS in a mapped checkpoint (the
+ * file shrank under the mapping) into the one-line message "PROGRAM: PATH: checkpoint
+ * shrank while the run was using it ..." and exit status 1, instead of a crash. */
+int checkpoint_guard_sigbus(const char *program, ErrorText *err);
+
+/* Tells the system that the whole pages of the checkpoint in [from, from + bytes) will not
+ * be read again soon (the fast path copied them): mapped pages leave the process's memory
+ * and come back from the file if read. Does nothing for a checkpoint held in memory. */
+void transformer_drop_pages(const Transformer *t, const void *from, size_t bytes);
 
 /* Allocates the run state (KV cache and buffers); 0 or -1 with a message. */
 int transformer_alloc_state(Transformer *t, ErrorText *err);

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../engine/forward_fast.h"
 #include "../engine/transformer.h"
 #include "testutil.h"
 
@@ -776,6 +777,92 @@ static void test_shrinking_checkpoint_message(void **state) {
     free(model);
 }
 
+/* The mapped checkpoint is cut to nothing while a run uses it: the next read of its weights
+ * would be SIGBUS. With checkpoint_guard_sigbus (as ./run calls it) the run ends with one
+ * line naming the file and status 1. A child process loads the model, truncates it and
+ * takes a step, on the plain path and on the fast path (which reads the embedding table
+ * and the RMS weights from the mapping). */
+static void expect_cut_mapping_message(int fast) {
+    char *model = in_scratch(fast ? "cut-fast.bin" : "cut.bin");
+    copy_file(stories, model);
+    int err_pipe[2];
+    assert_int_equal(pipe(err_pipe), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(err_pipe[1], 2);
+        close(err_pipe[0]);
+        alarm(60);
+        Transformer t;
+        ErrorText warning, err;
+        FastForward *f = NULL;
+        if (checkpoint_guard_sigbus("test_faults", &err) != 0 || transformer_load(&t, model, &warning, &err) != 0 ||
+            (fast && fast_forward_init(&f, &t, 1, FAST_SIMD_AUTO, &err) != 0)) {
+            fprintf(stderr, "set-up: %s\n", err.text);
+            _exit(3);
+        }
+        if (t.file_map == NULL) {
+            fprintf(stderr, "set-up: the checkpoint is not mapped\n");
+            _exit(3);
+        }
+        if (truncate(model, 0) != 0) _exit(4);
+        if (fast) forward_fast(f, 1, 0);
+        else forward(&t, 1, 0);
+        _exit(0); /* the weights were read after all: a failure below */
+    }
+    close(err_pipe[1]);
+    char got[8192];
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof got - 1 && (r = read(err_pipe[0], got + n, sizeof got - 1 - n)) > 0) n += (size_t)r;
+    got[n] = '\0';
+    close(err_pipe[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status)) fail_msg("killed by signal %d; stderr: %s", WTERMSIG(status), got);
+    char want[8192];
+    snprintf(want, sizeof want,
+             "test_faults: %s: checkpoint shrank while the run was using it (a program truncated or rewrote it); "
+             "stopping\n", model);
+    assert_string_equal(got, want);
+    assert_int_equal(WEXITSTATUS(status), 1);
+    unlink(model);
+    free(model);
+}
+
+static void test_cut_mapping_plain(void **state) {
+    (void)state;
+    expect_cut_mapping_message(0);
+}
+
+static void test_cut_mapping_fast(void **state) {
+    (void)state;
+    expect_cut_mapping_message(1);
+}
+
+/* A SIGBUS that is not a checkpoint's (here raised by the program) keeps its default
+ * action: the guard does not swallow it. */
+static void test_other_sigbus_not_swallowed(void **state) {
+    (void)state;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        ErrorText err;
+        signal(SIGBUS, SIG_DFL); /* not cmocka's handler */
+        if (checkpoint_guard_sigbus("test_faults", &err) != 0) _exit(3);
+        raise(SIGBUS);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGBUS);
+}
+
 static void test_conform_input_limit(void **state) {
     (void)state;
     Streams s = {IN_FILE, "/dev/zero", OUT_CAPTURE, 0, 60};
@@ -976,6 +1063,9 @@ int main(int argc, char **argv) {
         FAULT_TEST(test_pipe_tokenizer_refused),
         FAULT_TEST(test_sparse_tail_does_not_stall_trace),
         FAULT_TEST(test_shrinking_checkpoint_message),
+        FAULT_TEST(test_cut_mapping_plain),
+        FAULT_TEST(test_cut_mapping_fast),
+        FAULT_TEST(test_other_sigbus_not_swallowed),
         FAULT_TEST(test_conform_input_limit),
         FAULT_TEST(test_minus_zero_temperature_is_zero),
         FAULT_TEST(test_topp_compared_by_effect),

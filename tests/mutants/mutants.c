@@ -94,12 +94,13 @@ int __wrap_transformer_load_watched(Transformer *t, const char *path, InputWatch
      * be with n_kv_heads == n_heads; a zero-filled copy keeps the reads inside memory. */
     size_t dim = (size_t)p->dim, hidden = (size_t)p->hidden_dim, layers = (size_t)p->n_layers;
     size_t extra = 2 * layers * dim * dim;
-    size_t have = (size_t)((const unsigned char *)t->weights.rms_final_weight - (const unsigned char *)t->file_data) +
+    const unsigned char *image = (const unsigned char *)t->weights.token_embedding_table - CHECKPOINT_HEADER_BYTES;
+    size_t have = (size_t)((const unsigned char *)t->weights.rms_final_weight - image) +
                   (dim + (size_t)p->seq_len * dim / (size_t)p->n_heads +
                    (t->shared_classifier ? 0 : (size_t)p->vocab_size * dim)) * sizeof(float);
     unsigned char *copy = calloc(1, have + extra * sizeof(float));
     if (copy == NULL) return -1;
-    memcpy(copy, t->file_data, have);
+    memcpy(copy, image, have);
     float *ptr = (float *)(void *)(copy + CHECKPOINT_HEADER_BYTES);
     TransformerWeights *w = &t->weights;
     int shared = t->shared_classifier;
@@ -118,7 +119,7 @@ int __wrap_transformer_load_watched(Transformer *t, const char *path, InputWatch
     RunState *st = &t->state; /* the run state is made again for kv_dim = dim */
     free(st->x); free(st->xb); free(st->xb2); free(st->hb); free(st->hb2); free(st->q);
     free(st->att); free(st->logits); free(st->key_cache); free(st->value_cache);
-    free(t->file_data);
+    free(t->file_data); /* a mapped checkpoint stays mapped until transformer_free */
     t->file_data = copy;
     p->n_kv_heads = p->n_heads;
     return transformer_alloc_state(t, err);
