@@ -8,7 +8,9 @@
 # never -ffast-math, -Ofast or FMA contraction, never x87 math.
 
 CC      ?= cc
-CFLAGS  ?= -O2
+# -O3: the plain reference path measured 1.12x the tok/s of -O2 (15M, 64 tokens); the
+# optimisation level never changes a bit, REFFLAGS keep the float operations as written.
+CFLAGS  ?= -O3
 REFFLAGS = -std=c11 -Wall -Wextra -ffp-contract=off -fno-fast-math
 LDLIBS   = -lm
 
