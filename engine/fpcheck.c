@@ -12,6 +12,10 @@ static uint32_t bits_of(float f) {
 }
 
 int fp_environment_check(ErrorText *err) {
+#ifdef BENCH_ANCHOR_NOT_REFERENCE
+    error_clear(err);
+    return 0; /* fpcheck.h: the bench's anchor, knowingly not the reference */
+#endif
     /* (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24 rounds to 1 + 2^-11 (a tie, to even); minus that is 0.
      * A fused multiply-add keeps the 2^-24. volatile keeps the compiler from folding it. */
     volatile float a = 1.0f + 0x1p-12f, c = -(1.0f + 0x1p-11f);

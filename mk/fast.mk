@@ -2,8 +2,8 @@
 # bit-identical to the reference. Design and numbers: docs/fast-path.md.
 #
 #   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
-#   make bench           tok/s of both paths, logits checked bit for bit; writes $(BENCH_MD)
-#                        (BENCH_STEPS tokens, best of BENCH_ROUNDS, built with BENCH_CFLAGS)
+#   make bench           whole runs: plain, fast 1 and 2 threads, an -Ofast anchor (below)
+#   make bench-fastpath  the forward pass alone, every kernel, logits checked bit for bit
 #   make synth-models    the random-weight checkpoints in $(BUILD) (never committed)
 #
 # FAST_SIMD selects the kernels built: auto (default: vec4, AVX2 and AVX-512 on x86-64, the
@@ -67,20 +67,52 @@ ifneq ($(wildcard golden/scenarios.tsv),)
 TEST_TARGETS += test-fastpath-golden
 endif
 
-# --- benchmark --------------------------------------------------------------------------
+# --- benchmarks -------------------------------------------------------------------------
+# make bench: whole runs of ./run (load included), interleaved rounds of plain, --fast with
+# 1 and 2 threads, and the anchor: the same reference path built -Ofast -march=native (the
+# speed the original's build advice gives; not bit-exact, built only for this), on
+# stories260K and the 15M, 42M and 110M shapes, BENCH_TOKENS greedy tokens each. Prints
+# medians, spread, peak RSS, read bandwidth and roofline fraction, and ratios; writes $(BENCH_MD).
+BENCH_TOKENS ?= 256
+BENCH_ROUNDS ?= 5
+BENCH_MD ?= $(BUILD)/bench.md
+BENCH_HOST = $(BUILD)/bench/bench_host
+BENCH_ANCHOR = $(BUILD)/bench/run-anchor
+BENCH_ANCHOR_FLAGS ?= -Ofast -march=native
+
+$(BENCH_HOST): tests/bench_host.c | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=c11 -Wall -Wextra -o $@ tests/bench_host.c -lpthread
+
+# fpcheck.h's guards are off in this build only (BENCH_ANCHOR_NOT_REFERENCE)
+$(BENCH_ANCHOR): run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_ANCHOR_FLAGS) -std=c11 -DBENCH_ANCHOR_NOT_REFERENCE -o $@ run.c $(ENGINE_SRC) $(TRACE_SRC) $(LDLIBS)
+
+bench: run $(BENCH_HOST) $(BENCH_ANCHOR) $(SYNTH_MODELS)
+	$(BENCH_HOST) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) ./run $(BENCH_ANCHOR) \
+	    stories260K=$(MODELS)/stories260K.bin,$(MODELS)/tok512.bin,$(BENCH_TOKENS) \
+	    15M=$(BUILD)/synth15M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS) \
+	    42M=$(BUILD)/synth42M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS) \
+	    110M=$(BUILD)/synth110M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS)
+	@echo "bench: tables written to $(BENCH_MD)"
+
+# make bench-fastpath: the forward pass alone, in process: tok/s of the plain path and of
+# every SIMD kernel and thread count, logits checked bit for bit (BENCH_STEPS tokens, best
+# of BENCH_ROUNDS, built with BENCH_CFLAGS); writes $(BENCH_FASTPATH_MD).
 BENCH_CFLAGS ?= -O3
 BENCH_STEPS ?= 200
-BENCH_ROUNDS ?= 3
-BENCH_MD ?= $(BUILD)/bench.md
+BENCH_FASTPATH_MD ?= $(BUILD)/bench-fastpath.md
 BENCH_FASTPATH = $(BUILD)/bench_fastpath
 
 $(BENCH_FASTPATH): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
 	$(CC) $(BENCH_CFLAGS) $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
-bench: $(BENCH_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synth42M.bin
-	$(BENCH_FASTPATH) --bench --steps $(BENCH_STEPS) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) \
+.PHONY: bench-fastpath
+bench-fastpath: $(BENCH_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synth42M.bin
+	$(BENCH_FASTPATH) --bench --steps $(BENCH_STEPS) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_FASTPATH_MD) \
 	    stories260K=$(MODELS)/stories260K.bin 15M=$(BUILD)/synth15M.bin 42M=$(BUILD)/synth42M.bin
-	@echo "bench: table written to $(BENCH_MD)"
+	@echo "bench-fastpath: table written to $(BENCH_FASTPATH_MD)"
 
 # --- the same test under ThreadSanitizer (clang; about a minute, so not in make test) ------
 TSAN_CC ?= clang
