@@ -50,11 +50,13 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
 /* One step, like forward(t, token, pos): updates t's KV cache and returns t's logits. */
 float *forward_fast(FastForward *f, int token, int pos);
 
+/* The threads that compute: the count asked for, or 1 for a model too small to gain from
+ * more (engine/forward_fast.c, THREADS_MIN_WEIGHTS). */
 int fast_forward_threads(const FastForward *f);
 FastSimd fast_forward_simd(const FastForward *f);
-/* Small matmuls and short attention run on the calling thread only, as waking the others
- * would cost more than it saves. on = 1 splits every task anyway (for tests: the results
- * are the same either way). */
+/* Small matmuls, short attention and small models run on the calling thread only, as
+ * waking the others would cost more than it saves. on = 1 splits every task anyway, over
+ * the thread count asked for (for tests: the results are the same either way). */
 void fast_forward_always_split(FastForward *f, int on);
 
 void fast_forward_free(FastForward *f);
