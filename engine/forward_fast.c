@@ -19,6 +19,7 @@
 #include "forward_fast.h"
 
 #if FAST_PATH /* else forward_fast.h has stubs (and a target may lack pthread.h) */
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -130,9 +131,98 @@ FAST_DEFINE_MATVEC(matvec_avx512, 16, NACC_AVX512, __attribute__((target("avx512
 #endif
 #endif
 
+/* ----------------------------------------------------------------------------
+ * attention kernels
+ *
+ * The fast path keeps its own copy of the keys, blocked by FAST_ROWS positions and
+ * interleaved like the weights: for each layer and kv head, block b holds for each i the
+ * FAST_ROWS floats k[16b + 0][i] .. k[16b + 15][i]. Lane r of a vector then runs exactly the
+ * reference score of position 16b + r: val = 0; val = val + q[i] * k[i] for i = 0..head_size-1
+ * (one rounding per multiply and per add, q * k and k * q being the same product), then
+ * val / sqrtf(head_size). Lanes past pos are computed and never stored.
+ *
+ * scores_*(att, q, kb, head_size, n, sqrt_head_size): att[t] for t = 0..n-1, from the
+ * blocked keys kb of one kv head (block b at kb + b * head_size * FAST_ROWS). */
+
+#define FAST_DEFINE_SCORES(NAME, LANES, ATTR)                                                      \
+    typedef float NAME##_vec __attribute__((vector_size(4 * (LANES))));                            \
+    ATTR static void NAME(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size) { \
+        typedef NAME##_vec vec;                                                                    \
+        enum { K = FAST_ROWS / (LANES) };                                                          \
+        for (int b = 0; b * FAST_ROWS < n; b++) {                                                  \
+            const vec *k = (const vec *)(const void *)(kb + (size_t)b * (size_t)head_size * FAST_ROWS); \
+            vec acc[K];                                                                            \
+            _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) acc[a] = (vec){0};                \
+            for (int i = 0; i < head_size; i++) {                                                  \
+                float qi = q[i];                                                                   \
+                _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) {                             \
+                    vec prod = k[(size_t)i * K + a] * qi;                                          \
+                    acc[a] = acc[a] + prod;                                                        \
+                }                                                                                  \
+            }                                                                                      \
+            float out[FAST_ROWS];                                                                  \
+            _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) {                                 \
+                vec score = acc[a] / sqrt_head_size;                                               \
+                memcpy(out + a * (LANES), &score, sizeof score);                                   \
+            }                                                                                      \
+            int rows = n - b * FAST_ROWS < FAST_ROWS ? n - b * FAST_ROWS : FAST_ROWS;              \
+            memcpy(att + (size_t)b * FAST_ROWS, out, (size_t)rows * sizeof(float));                \
+        }                                                                                          \
+    }
+
+typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
+
+FAST_DEFINE_SCORES(scores_vec4, 4, )
+#if FAST_X86_VARIANTS
+FAST_DEFINE_SCORES(scores_avx2, 8, __attribute__((target("avx2"))))
+#if !defined(FAST_NO_AVX512)
+FAST_DEFINE_SCORES(scores_avx512, 16, __attribute__((target("avx512f"))))
+#endif
+#endif
+
+/* The weighted sum of the values: xb[i] = sum over t = 0..n-1 of att[t] * v_t[i], each
+ * element summed over t in order from 0 (xb = 0; xb = xb + att[t] * v_t), as the reference's
+ * attention_mix calls do. Vectors run across the elements, which are independent; NV
+ * vectors of 4 elements stay in registers for the whole sum over t. v_t is at v + t * kv_dim. */
+typedef float mix_vec __attribute__((vector_size(16)));
+
+static inline void weighted_sum_part(float *xb, const float *att, const float *v, int kv_dim, int n, int nv) {
+    mix_vec acc[4] = {{0}, {0}, {0}, {0}};
+    for (int t = 0; t < n; t++) {
+        const float *vt = v + (size_t)t * (size_t)kv_dim;
+        float a = att[t];
+        _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+            if (k >= nv) break;
+            mix_vec x;
+            memcpy(&x, vt + 4 * k, sizeof x);
+            acc[k] = acc[k] + x * a;
+        }
+    }
+    memcpy(xb, acc, (size_t)nv * sizeof(mix_vec));
+}
+
+static void weighted_sum(float *xb, const float *att, const float *v, int kv_dim, int head_size, int n) {
+    int i = 0;
+    if (head_size % 4 == 0) {
+        /* constant part sizes, so that each call keeps its accumulators in registers */
+        for (; head_size - i >= 16; i += 16) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 4);
+        if (head_size - i == 12) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 3);
+        else if (head_size - i == 8) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 2);
+        else if (head_size - i == 4) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 1);
+        return;
+    }
+    for (i = 0; i < head_size; i++) xb[i] = 0.0f;
+    for (int t = 0; t < n; t++) {
+        const float *vt = v + (size_t)t * (size_t)kv_dim;
+        float a = att[t];
+        for (i = 0; i < head_size; i++) xb[i] = xb[i] + a * vt[i];
+    }
+}
+
 typedef struct {
     MatvecFn fn;
     int group_blocks; /* blocks a kernel pass computes side by side */
+    ScoresFn scores;
 } Kernel;
 
 static const char *const simd_names[FAST_SIMD_COUNT] = {"auto", "vec4", "avx2", "avx512"};
@@ -143,14 +233,14 @@ const char *fast_simd_name(FastSimd simd) {
 
 static Kernel kernel_for(FastSimd simd) {
     switch (simd) {
-    case FAST_SIMD_VEC4: return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS};
+    case FAST_SIMD_VEC4: return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS, scores_vec4};
 #if FAST_X86_VARIANTS
-    case FAST_SIMD_AVX2: return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS};
+    case FAST_SIMD_AVX2: return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS, scores_avx2};
 #if !defined(FAST_NO_AVX512)
-    case FAST_SIMD_AVX512: return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS};
+    case FAST_SIMD_AVX512: return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS, scores_avx512};
 #endif
 #endif
-    default: return (Kernel){NULL, 1};
+    default: return (Kernel){NULL, 1, NULL};
     }
 }
 
@@ -425,6 +515,10 @@ struct FastForward {
     IMat wcls;
     float *qkv; /* matmul outputs, padded to whole blocks */
     float *h13;
+    ScoresFn scores;
+    float *keys;      /* blocked keys (attention kernels): layer, kv head, block, i, lane */
+    void *keys_allocation; /* calloc'ed: zero, and its pages touched only as keys arrive */
+    size_t key_stride; /* floats per layer and kv head: the seq_len positions in whole blocks */
 };
 
 typedef struct {
@@ -465,23 +559,39 @@ static void fast_matvec(FastForward *f, float *out, const float *x, const IMat *
 }
 
 typedef struct {
-    Transformer *t;
-    size_t loff;
-    int pos;
+    const FastForward *f;
+    size_t loff; /* the layer's offset in the value cache */
+    int layer, pos;
+    float sqrt_head_size;
 } AttentionTask;
 
 /* One chunk per query head. */
 static void attention_chunk(void *ctx, int h) {
     const AttentionTask *task = ctx;
-    Transformer *t = task->t;
+    const FastForward *f = task->f;
+    Transformer *t = f->t;
     const Config *p = &t->config;
     RunState *s = &t->state;
     int head_size = p->dim / p->n_heads;
     int kv_dim = head_size * p->n_kv_heads;
-    int kv_mul = p->n_heads / p->n_kv_heads;
-    size_t kv_off = task->loff + (size_t)(h / kv_mul) * head_size;
-    attention_head(t->math, s->xb + h * head_size, s->att + (size_t)h * (size_t)p->seq_len, s->q + h * head_size,
-                   s->key_cache + kv_off, s->value_cache + kv_off, kv_dim, head_size, task->pos);
+    int kv_head = h / (p->n_heads / p->n_kv_heads);
+    float *att = s->att + (size_t)h * (size_t)p->seq_len;
+    const float *keys = f->keys + ((size_t)task->layer * (size_t)p->n_kv_heads + (size_t)kv_head) * f->key_stride;
+    f->scores(att, s->q + h * head_size, keys, head_size, task->pos + 1, task->sqrt_head_size);
+    softmax(t->math, att, task->pos + 1);
+    weighted_sum(s->xb + h * head_size, att, s->value_cache + task->loff + (size_t)kv_head * head_size, kv_dim,
+                 head_size, task->pos + 1);
+}
+
+/* The key at pos (after RoPE) into the blocked keys of its layer. */
+static void store_key(FastForward *f, int layer, int pos, const float *k) {
+    const Config *p = &f->t->config;
+    int head_size = p->dim / p->n_heads;
+    for (int g = 0; g < p->n_kv_heads; g++) {
+        float *block = f->keys + ((size_t)layer * (size_t)p->n_kv_heads + (size_t)g) * f->key_stride +
+                       (size_t)(pos / FAST_ROWS) * (size_t)head_size * FAST_ROWS + pos % FAST_ROWS;
+        for (int i = 0; i < head_size; i++) block[(size_t)i * FAST_ROWS] = k[g * head_size + i];
+    }
 }
 
 static void probe(Transformer *t, int layer, const char *what, const float *vec, int n) {
@@ -498,6 +608,7 @@ float *forward_fast(FastForward *f, int token, int pos) {
     int kv_dim = (p->dim * p->n_kv_heads) / p->n_heads;
     int hidden_dim = p->hidden_dim;
     int head_size = dim / p->n_heads;
+    float sqrt_head_size = sqrtf((float)head_size); /* as the reference: f32_sqrt(f32_from_long(head_size)) */
 
     memcpy(x, w->token_embedding_table + (size_t)token * (size_t)dim, (size_t)dim * sizeof(*x));
 
@@ -520,7 +631,8 @@ float *forward_fast(FastForward *f, int token, int pos) {
         probe(t, layer, "k", s->k, kv_dim);
         probe(t, layer, "v", s->v, kv_dim);
 
-        AttentionTask att = {t, loff, pos};
+        store_key(f, layer, pos, s->k);
+        AttentionTask att = {f, loff, layer, pos, sqrt_head_size};
         int split = f->always_split || (size_t)(pos + 1) * dim >= PARALLEL_MIN_ATTENTION;
         pool_run(split ? f->pool : NULL, attention_chunk, &att, p->n_heads);
 
@@ -676,9 +788,14 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     size_t total = per_layer * (size_t)layers + imat_floats(dim, vocab);
     f->arena = alloc_weights(total * sizeof(float));
     size_t qkv_rows = (size_t)(dim + 2 * kv_dim + FAST_ROWS), h13_rows = (size_t)(2 * hidden + FAST_ROWS);
+    f->scores = kernel.scores;
+    f->key_stride = (size_t)((p->seq_len + FAST_ROWS - 1) / FAST_ROWS) * FAST_ROWS * (size_t)(dim / p->n_heads);
+    f->keys_allocation = calloc((size_t)layers * (size_t)p->n_kv_heads * f->key_stride + 16, sizeof(float));
+    if (f->keys_allocation != NULL) /* 64-byte aligned for the vector loads */
+        f->keys = (float *)(void *)((uintptr_t)f->keys_allocation + (64 - (uintptr_t)f->keys_allocation % 64) % 64);
     f->qkv = calloc(qkv_rows, sizeof(float));
     f->h13 = calloc(h13_rows, sizeof(float));
-    if (f->layers == NULL || f->arena == NULL || f->qkv == NULL || f->h13 == NULL) {
+    if (f->layers == NULL || f->arena == NULL || f->qkv == NULL || f->h13 == NULL || f->keys == NULL) {
         fast_forward_free(f);
         return error_set(err, "fast path: out of memory for %zu bytes of interleaved weights", total * sizeof(float));
     }
@@ -730,6 +847,7 @@ void fast_forward_free(FastForward *f) {
     free(f->layers);
     free(f->qkv);
     free(f->h13);
+    free(f->keys_allocation);
     free(f);
 }
 

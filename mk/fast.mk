@@ -38,6 +38,14 @@ $(BUILD)/synth%.bin: $(SYNTHGEN)
 $(BUILD)/synthodd.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 40,100,2,5,1,300,32 $@ --unshared
 
+# head sizes for each path of the fast attention's weighted sum: 12 (vectors of 4, three of
+# them) and 6 (not a multiple of 4: the scalar loop, with grouped-query attention)
+FAST_HEAD_MODELS = $(BUILD)/synthhs12.bin $(BUILD)/synthhs6.bin
+$(BUILD)/synthhs12.bin: $(SYNTHGEN)
+	$(SYNTHGEN) 36,90,2,3,3,300,40 $@
+$(BUILD)/synthhs6.bin: $(SYNTHGEN)
+	$(SYNTHGEN) 60,100,2,10,5,300,40 $@
+
 .PHONY: synth-models test-fastpath bench
 synth-models: $(SYNTH_MODELS)
 
@@ -48,7 +56,7 @@ $(TEST_FASTPATH): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 # Also checks that no fused multiply-add made it into the binary.
-test-fastpath: $(TEST_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin
+test-fastpath: $(TEST_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)
 	@if command -v objdump >/dev/null && objdump -d $(TEST_FASTPATH) | grep -E -q 'vfn?m(add|sub)[0-9]'; then \
 	    echo "test-fastpath: fused multiply-add instructions in $(TEST_FASTPATH)"; exit 1; fi
 	$(TEST_FASTPATH) $(MODELS) $(BUILD)
@@ -122,5 +130,5 @@ $(TEST_FASTPATH_TSAN): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUI
 	$(TSAN_CC) -O1 -g -fsanitize=thread $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 .PHONY: test-fastpath-tsan
-test-fastpath-tsan: $(TEST_FASTPATH_TSAN) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin
+test-fastpath-tsan: $(TEST_FASTPATH_TSAN) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)
 	TSAN_OPTIONS=halt_on_error=1 $(TEST_FASTPATH_TSAN) $(MODELS) $(BUILD)

@@ -6,7 +6,8 @@
  *       of every step and every layer record (q, k, v, att, ffn, x) must have the same bits
  *       as the reference's. Models: stories260K, synth512u (unshared classifier) and
  *       synth32k from MODELS_DIR; from BUILD_DIR the synthgen models synth15M.bin (15M
- *       shape) and synthodd.bin (sizes that are not whole blocks).
+ *       shape), synthodd.bin (sizes that are not whole blocks), synthhs12.bin and synthhs6.bin
+ *       (head sizes 12 and 6: each path of the attention's weighted sum).
  *
  *   test_fastpath --bench [--steps N] [--rounds R] [--markdown FILE] LABEL=MODEL[:STEPS] ...
  *       tok/s of the reference and the fast path (each kernel on one thread, the widest on
@@ -206,6 +207,8 @@ static int run_fastpath_tests(void) {
         {"synth32k.bin", 0, 128},
         {"synthodd.bin", 1, 40},
         {"synth15M.bin", 1, 48},
+        {"synthhs12.bin", 1, 40},
+        {"synthhs6.bin", 1, 40},
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_arguments),
@@ -214,6 +217,8 @@ static int run_fastpath_tests(void) {
         {"fast_equals_reference_synth32k", test_model, NULL, NULL, (void *)&cases[2]},
         {"fast_equals_reference_synthodd", test_model, NULL, NULL, (void *)&cases[3]},
         {"fast_equals_reference_synth15M", test_model, NULL, NULL, (void *)&cases[4]},
+        {"fast_equals_reference_synthhs12", test_model, NULL, NULL, (void *)&cases[5]},
+        {"fast_equals_reference_synthhs6", test_model, NULL, NULL, (void *)&cases[6]},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
