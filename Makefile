@@ -23,14 +23,14 @@ BUILD  ?= build
 
 # The engine: everything ./run links. kernels.c is the one definition of the reference
 # arithmetic (C89, shared with the 6502 build); portable/ the portable math mode;
-# forward_fast.c the fast path (hosts with POSIX threads).
+# forward_fast.c the fast path (hosts with POSIX threads), fast_pool.c its threads.
 PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
                engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
                engine/portable/p_sinf.c engine/portable/p_cosf.c
 PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
 ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/kernels.c engine/tokenizer.c \
              engine/sampler.c engine/u64.c engine/mathlib.c engine/fpcheck.c engine/parse_float.c engine/input_file.c \
-             $(PORTABLE_SRC) engine/forward_fast.c
+             $(PORTABLE_SRC) engine/forward_fast.c engine/fast_pool.c
 ENGINE_HDR = $(wildcard engine/*.h) $(PORTABLE_HDR)
 # The trace writer (C89, shared with the ports) and the host's trace files.
 TRACE_SRC  = trace/trace_writer.c trace/trace_recorder.c trace/atomic_file.c trace/sha256.c

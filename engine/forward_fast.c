@@ -10,24 +10,24 @@
  * (GCC vector extensions, also understood by clang); the build must not contract them into
  * fused multiply-adds (-ffp-contract=off), and fast_forward_init checks that it did not.
  *
- * Threads split the rows of each matmul (and the heads of attention); each row is computed
- * by one thread with the same code whatever the split, so the thread count cannot change a
- * bit. Everything else (RMSNorm, RoPE, attention, softmax, SwiGLU, the residual adds) calls
- * the reference kernels of engine/forward.c. */
+ * Attention scores run the same way over a blocked copy of the keys (lanes = positions),
+ * the weighted sum of the values across the head's elements. Threads (engine/fast_pool.c)
+ * split the rows of each matmul and the heads of attention; each row is computed by one
+ * thread with the same code whatever the split, so the thread count cannot change a bit.
+ * Everything else (RMSNorm, RoPE, softmax, SwiGLU, the residual adds) calls the reference
+ * kernels of engine/kernels.c. The kernels are in engine/forward_fast_kernels.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "forward_fast.h"
 
 #if FAST_PATH /* else forward_fast.h has stubs (and a target may lack pthread.h) */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "fast_pool.h"
 #include "kernels.h"
 
 /* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
@@ -50,12 +50,11 @@
 #endif
 
 /* ----------------------------------------------------------------------------
- * matmul kernels
+ * kernels
  *
- * matvec_*(out, x, w, n, b0, b1, d): for the blocks b0..b1-1 of an interleaved (d, n)
- * matrix w, out[i] = sum over j of w[i][j] * x[j] in the reference order, for rows i < d.
- * A kernel keeps NACC vector accumulators of LANES floats busy: NACC * LANES / FAST_ROWS
- * blocks side by side, then the blocks left over one at a time. */
+ * matvec_* (a matmul over interleaved blocks of rows) and scores_* (attention scores over
+ * blocked keys) are in engine/forward_fast_kernels.h, included below once per instruction
+ * set: vec4 (4 lanes: SSE2 on x86-64, the baseline everywhere), avx2, avx512. */
 
 /* Prefetches the line `bytes` after ptr, which may lie past the end of the matrix: integer
  * arithmetic, as a pointer there would be undefined; a prefetch never faults. */
@@ -73,46 +72,6 @@
         }                                                                                         \
     } while (0)
 
-#define FAST_DEFINE_MATVEC(NAME, LANES, NACC, ATTR)                                                 \
-    typedef float NAME##_vec __attribute__((vector_size(4 * (LANES))));                             \
-    ATTR static void NAME(float *out, const float *x, const float *w, int n, int b0, int b1, int d) { \
-        typedef NAME##_vec vec;                                                                     \
-        enum { K = FAST_ROWS / (LANES), G = (NACC) / K,                                            \
-               PF = FAST_PREFETCH_BYTES / (4 * FAST_ROWS * G), PF1 = FAST_PREFETCH_BYTES / (4 * FAST_ROWS) }; \
-        const size_t block = (size_t)n * FAST_ROWS; /* floats per block */                          \
-        int b = b0;                                                                                 \
-        for (; b + G <= b1; b += G) {                                                               \
-            const vec *p = (const vec *)(const void *)(w + (size_t)b * block);                      \
-            vec acc[NACC];                                                                          \
-            _Pragma("GCC unroll 16") for (int a = 0; a < (NACC); a++) acc[a] = (vec){0};            \
-            for (int j = 0; j < n; j++) {                                                           \
-                float xj = x[j];                                                                    \
-                _Pragma("GCC unroll 16") for (int g = 0; g < G; g++)                                \
-                    FAST_PREFETCH_AT(p + (size_t)g * (block / (LANES)) + (size_t)j * K, PF * sizeof(vec) * K); \
-                _Pragma("GCC unroll 16") for (int a = 0; a < (NACC); a++) {                         \
-                    vec prod = p[(size_t)(a / K) * (block / (LANES)) + (size_t)j * K + a % K] * xj; \
-                    acc[a] = acc[a] + prod;                                                         \
-                }                                                                                   \
-            }                                                                                       \
-            _Pragma("GCC unroll 16") for (int g = 0; g < G; g++)                                    \
-                FAST_STORE_BLOCK(vec, out, acc + g * K, b + g, d);                                  \
-        }                                                                                           \
-        for (; b < b1; b++) {                                                                       \
-            const vec *p = (const vec *)(const void *)(w + (size_t)b * block);                      \
-            vec acc[K];                                                                             \
-            _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) acc[a] = (vec){0};                 \
-            for (int j = 0; j < n; j++) {                                                           \
-                float xj = x[j];                                                                    \
-                FAST_PREFETCH_AT(p + (size_t)j * K, PF1 * sizeof(vec) * K);                         \
-                _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) {                              \
-                    vec prod = p[(size_t)j * K + a] * xj;                                           \
-                    acc[a] = acc[a] + prod;                                                         \
-                }                                                                                   \
-            }                                                                                       \
-            FAST_STORE_BLOCK(vec, out, acc, b, d);                                                  \
-        }                                                                                           \
-    }
-
 typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int b0, int b1, int d);
 
 /* Accumulators per kernel: enough independent add chains to hide the add latency, few
@@ -123,11 +82,38 @@ typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int 
 #define NACC_AVX2 8
 #define NACC_AVX512 8
 
-FAST_DEFINE_MATVEC(matvec_vec4, 4, NACC_VEC4, )
+typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
+
+/* The kernels, once per instruction set (engine/forward_fast_kernels.h). */
+#define FAST_KERNEL(name) name##_vec4
+#define FAST_LANES 4
+#define FAST_NACC NACC_VEC4
+#define FAST_ATTR
+#include "forward_fast_kernels.h"
+#undef FAST_KERNEL
+#undef FAST_LANES
+#undef FAST_NACC
+#undef FAST_ATTR
 #if FAST_X86_VARIANTS
-FAST_DEFINE_MATVEC(matvec_avx2, 8, NACC_AVX2, __attribute__((target("avx2"))))
+#define FAST_KERNEL(name) name##_avx2
+#define FAST_LANES 8
+#define FAST_NACC NACC_AVX2
+#define FAST_ATTR __attribute__((target("avx2")))
+#include "forward_fast_kernels.h"
+#undef FAST_KERNEL
+#undef FAST_LANES
+#undef FAST_NACC
+#undef FAST_ATTR
 #if !defined(FAST_NO_AVX512)
-FAST_DEFINE_MATVEC(matvec_avx512, 16, NACC_AVX512, __attribute__((target("avx512f"))))
+#define FAST_KERNEL(name) name##_avx512
+#define FAST_LANES 16
+#define FAST_NACC NACC_AVX512
+#define FAST_ATTR __attribute__((target("avx512f")))
+#include "forward_fast_kernels.h"
+#undef FAST_KERNEL
+#undef FAST_LANES
+#undef FAST_NACC
+#undef FAST_ATTR
 #endif
 #endif
 
@@ -139,46 +125,7 @@ FAST_DEFINE_MATVEC(matvec_avx512, 16, NACC_AVX512, __attribute__((target("avx512
  * FAST_ROWS floats k[16b + 0][i] .. k[16b + 15][i]. Lane r of a vector then runs exactly the
  * reference score of position 16b + r: val = 0; val = val + q[i] * k[i] for i = 0..head_size-1
  * (one rounding per multiply and per add, q * k and k * q being the same product), then
- * val / sqrtf(head_size). Lanes past pos are computed and never stored.
- *
- * scores_*(att, q, kb, head_size, n, sqrt_head_size): att[t] for t = 0..n-1, from the
- * blocked keys kb of one kv head (block b at kb + b * head_size * FAST_ROWS). */
-
-#define FAST_DEFINE_SCORES(NAME, LANES, ATTR)                                                      \
-    typedef float NAME##_vec __attribute__((vector_size(4 * (LANES))));                            \
-    ATTR static void NAME(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size) { \
-        typedef NAME##_vec vec;                                                                    \
-        enum { K = FAST_ROWS / (LANES) };                                                          \
-        for (int b = 0; b * FAST_ROWS < n; b++) {                                                  \
-            const vec *k = (const vec *)(const void *)(kb + (size_t)b * (size_t)head_size * FAST_ROWS); \
-            vec acc[K];                                                                            \
-            _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) acc[a] = (vec){0};                \
-            for (int i = 0; i < head_size; i++) {                                                  \
-                float qi = q[i];                                                                   \
-                _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) {                             \
-                    vec prod = k[(size_t)i * K + a] * qi;                                          \
-                    acc[a] = acc[a] + prod;                                                        \
-                }                                                                                  \
-            }                                                                                      \
-            float out[FAST_ROWS];                                                                  \
-            _Pragma("GCC unroll 16") for (int a = 0; a < K; a++) {                                 \
-                vec score = acc[a] / sqrt_head_size;                                               \
-                memcpy(out + a * (LANES), &score, sizeof score);                                   \
-            }                                                                                      \
-            int rows = n - b * FAST_ROWS < FAST_ROWS ? n - b * FAST_ROWS : FAST_ROWS;              \
-            memcpy(att + (size_t)b * FAST_ROWS, out, (size_t)rows * sizeof(float));                \
-        }                                                                                          \
-    }
-
-typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
-
-FAST_DEFINE_SCORES(scores_vec4, 4, )
-#if FAST_X86_VARIANTS
-FAST_DEFINE_SCORES(scores_avx2, 8, __attribute__((target("avx2"))))
-#if !defined(FAST_NO_AVX512)
-FAST_DEFINE_SCORES(scores_avx512, 16, __attribute__((target("avx512f"))))
-#endif
-#endif
+ * val / sqrtf(head_size) (scores_* above). Lanes past pos are computed and never stored. */
 
 /* The weighted sum of the values: xb[i] = sum over t = 0..n-1 of att[t] * v_t[i], each
  * element summed over t in order from 0 (xb = 0; xb = xb + att[t] * v_t), as the reference's
@@ -305,191 +252,6 @@ static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n
     IMat m = {dst, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
     imat_fill(&m, sources, nsources, 0, m.nblocks);
     return m;
-}
-
-/* ----------------------------------------------------------------------------
- * thread pool
- *
- * A task is fn(ctx, chunk) for chunk = 0..nchunks-1. The caller and the workers claim chunks
- * from one atomic word that holds the task's generation, its chunk count and the next chunk,
- * so a claim is checked against one consistent snapshot of the task. A worker slow to wake
- * (other programs on the cores, more threads than cores) simply finds nothing left to do,
- * and the caller never waits for a thread that has not started. Which thread computes a
- * chunk does not change its result. Idle workers spin for POOL_SPIN_NS, about the gap
- * between two matmuls of a step (an RMSNorm, a RoPE), then sleep on a condition variable;
- * the caller, waiting for chunks others hold, does the same. The spin is kept that short
- * so that a waiting thread does not hold a core another program (or the other thread of
- * this one) could use: 50 microseconds measured no faster on a loaded 2-core machine. */
-
-typedef void (*TaskFn)(void *ctx, int chunk);
-
-/* The claim word: generation (32 bits), chunk count (16), next chunk to hand out (16). */
-#define CLAIM(gen, nchunks, next) (((uint64_t)(gen) << 32) | ((uint64_t)(nchunks) << 16) | (uint64_t)(next))
-#define CLAIM_GEN(c) ((uint32_t)((c) >> 32))
-#define CLAIM_CHUNKS(c) ((uint32_t)((c) >> 16) & 0xffffu)
-#define CLAIM_NEXT(c) ((uint32_t)(c) & 0xffffu)
-#define POOL_MAX_CHUNKS 0xffff
-
-#ifndef POOL_SPIN_NS
-#define POOL_SPIN_NS 5000 /* spinning before sleeping, in nanoseconds */
-#endif
-
-typedef struct Pool Pool;
-
-struct Pool {
-    int n; /* threads, the caller included */
-    pthread_t *ids;
-    TaskFn fn;
-    void *ctx;
-    atomic_uint_least64_t claim; /* see CLAIM */
-    atomic_int done;             /* chunks finished in this generation */
-    atomic_int sleepers;         /* workers asleep on wake, or going to sleep */
-    atomic_int caller_waiting;   /* the caller is asleep on finished, or going to sleep */
-    atomic_int quit;
-    uint32_t generation; /* written by the caller only */
-    pthread_mutex_t lock;
-    pthread_cond_t wake, finished;
-};
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static inline void cpu_relax(void) {
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-    __asm__ __volatile__("yield");
-#endif
-}
-
-/* Runs unclaimed chunks of generation gen until none is left. */
-static void pool_work(Pool *p, uint32_t gen) {
-    uint64_t c = atomic_load_explicit(&p->claim, memory_order_acquire);
-    for (;;) {
-        uint32_t nchunks = CLAIM_CHUNKS(c), next = CLAIM_NEXT(c);
-        if (CLAIM_GEN(c) != gen || next >= nchunks) return;
-        if (!atomic_compare_exchange_weak_explicit(&p->claim, &c, c + 1, memory_order_acq_rel, memory_order_acquire))
-            continue;
-        /* chunk `next` of generation gen is ours; the task cannot change before it is done */
-        p->fn(p->ctx, (int)next);
-        if (atomic_fetch_add(&p->done, 1) + 1 == (int)nchunks && atomic_load(&p->caller_waiting)) {
-            pthread_mutex_lock(&p->lock);
-            pthread_cond_signal(&p->finished);
-            pthread_mutex_unlock(&p->lock);
-        }
-        c = atomic_load_explicit(&p->claim, memory_order_acquire);
-    }
-}
-
-static void *pool_worker(void *arg) {
-    Pool *p = arg;
-    uint32_t seen = 0;
-    for (;;) {
-        uint32_t gen = CLAIM_GEN(atomic_load_explicit(&p->claim, memory_order_acquire));
-        uint64_t start = now_ns();
-        for (unsigned spin = 1; gen == seen; spin++) {
-            cpu_relax();
-            gen = CLAIM_GEN(atomic_load_explicit(&p->claim, memory_order_acquire));
-            if (spin % 64 == 0 && now_ns() - start > POOL_SPIN_NS) break;
-        }
-        if (gen == seen) {
-            pthread_mutex_lock(&p->lock);
-            atomic_fetch_add(&p->sleepers, 1);
-            while ((gen = CLAIM_GEN(atomic_load(&p->claim))) == seen) pthread_cond_wait(&p->wake, &p->lock);
-            atomic_fetch_sub(&p->sleepers, 1);
-            pthread_mutex_unlock(&p->lock);
-        }
-        seen = gen;
-        if (atomic_load_explicit(&p->quit, memory_order_acquire)) return NULL;
-        pool_work(p, gen);
-    }
-}
-
-/* Starts generation p->generation + 1 with nchunks chunks and wakes sleeping workers. */
-static uint32_t pool_publish(Pool *p, int nchunks) {
-    uint32_t gen = ++p->generation;
-    atomic_store(&p->claim, CLAIM(gen, nchunks, 0));
-    if (atomic_load(&p->sleepers) > 0) {
-        pthread_mutex_lock(&p->lock);
-        pthread_cond_broadcast(&p->wake);
-        pthread_mutex_unlock(&p->lock);
-    }
-    return gen;
-}
-
-/* Runs fn(ctx, chunk) for every chunk, on the caller and the workers; returns when all are done. */
-static void pool_run(Pool *p, TaskFn fn, void *ctx, int nchunks) {
-    if (p == NULL || nchunks <= 1 || nchunks > POOL_MAX_CHUNKS) {
-        for (int c = 0; c < nchunks; c++) fn(ctx, c);
-        return;
-    }
-    /* the previous task is complete: no thread reads these until the new claim word is out */
-    p->fn = fn;
-    p->ctx = ctx;
-    atomic_store_explicit(&p->done, 0, memory_order_relaxed);
-    uint32_t gen = pool_publish(p, nchunks);
-    pool_work(p, gen);
-    if (atomic_load_explicit(&p->done, memory_order_acquire) == nchunks) return;
-    uint64_t start = now_ns();
-    for (unsigned spin = 1; atomic_load_explicit(&p->done, memory_order_acquire) < nchunks; spin++) {
-        cpu_relax();
-        if (spin % 64 == 0 && now_ns() - start > POOL_SPIN_NS) break;
-    }
-    if (atomic_load(&p->done) < nchunks) {
-        pthread_mutex_lock(&p->lock);
-        atomic_store(&p->caller_waiting, 1);
-        while (atomic_load(&p->done) < nchunks) pthread_cond_wait(&p->finished, &p->lock);
-        atomic_store(&p->caller_waiting, 0);
-        pthread_mutex_unlock(&p->lock);
-    }
-}
-
-static void pool_free(Pool *p) {
-    if (p == NULL) return;
-    atomic_store(&p->quit, 1);
-    pool_publish(p, 0);
-    pthread_mutex_lock(&p->lock);
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
-    for (int i = 1; i < p->n; i++) pthread_join(p->ids[i], NULL);
-    pthread_mutex_destroy(&p->lock);
-    pthread_cond_destroy(&p->wake);
-    pthread_cond_destroy(&p->finished);
-    free(p->ids);
-    free(p);
-}
-
-/* A pool of n threads (n >= 2), or NULL with a message. */
-static Pool *pool_new(int n, ErrorText *err) {
-    Pool *p = calloc(1, sizeof *p);
-    if (p != NULL) p->ids = calloc((size_t)n, sizeof *p->ids);
-    if (p == NULL || p->ids == NULL) {
-        free(p);
-        error_set(err, "fast path: out of memory for the thread pool");
-        return NULL;
-    }
-    atomic_init(&p->claim, 0);
-    atomic_init(&p->done, 0);
-    atomic_init(&p->sleepers, 0);
-    atomic_init(&p->caller_waiting, 0);
-    atomic_init(&p->quit, 0);
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->wake, NULL);
-    pthread_cond_init(&p->finished, NULL);
-    p->n = 1;
-    for (int i = 1; i < n; i++) {
-        int rc = pthread_create(&p->ids[i], NULL, pool_worker, p);
-        if (rc != 0) {
-            pool_free(p);
-            error_set(err, "fast path: cannot start thread %d of %d: %s", i + 1, n, strerror(rc));
-            return NULL;
-        }
-        p->n = i + 1;
-    }
-    return p;
 }
 
 /* ----------------------------------------------------------------------------

@@ -62,6 +62,18 @@ test-fastpath: $(TEST_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FA
 	$(TEST_FASTPATH) $(MODELS) $(BUILD)
 TEST_TARGETS += test-fastpath
 
+# --- the thread pool alone (also under ThreadSanitizer: test-fastpath-tsan) --------------
+TEST_FAST_POOL = $(BUILD)/test_fast_pool
+FAST_POOL_SRC = tests/test_fast_pool.c engine/fast_pool.c engine/errors.c
+
+$(TEST_FAST_POOL): $(FAST_POOL_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ $(FAST_POOL_SRC) -lcmocka $(LDLIBS)
+
+.PHONY: test-fast-pool
+test-fast-pool: $(TEST_FAST_POOL)
+	$(TEST_FAST_POOL)
+TEST_TARGETS += test-fast-pool
+
 # --- the golden traces (mk/golden.mk) reproduced by run --fast --threads 2 ----------------
 # RUNNER is a two-line wrapper made in $(BUILD); the traces must be the same bit for bit.
 $(BUILD)/run-fast: mk/fast.mk | $(BUILD)
@@ -129,6 +141,10 @@ TEST_FASTPATH_TSAN = $(BUILD)/test_fastpath_tsan
 $(TEST_FASTPATH_TSAN): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
 	$(TSAN_CC) -O1 -g -fsanitize=thread $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
+$(TEST_FAST_POOL)_tsan: $(FAST_POOL_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(TSAN_CC) -O1 -g -fsanitize=thread $(REFFLAGS) -o $@ $(FAST_POOL_SRC) -lcmocka $(LDLIBS)
+
 .PHONY: test-fastpath-tsan
-test-fastpath-tsan: $(TEST_FASTPATH_TSAN) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)
+test-fastpath-tsan: $(TEST_FASTPATH_TSAN) $(TEST_FAST_POOL)_tsan $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)
+	TSAN_OPTIONS=halt_on_error=1 $(TEST_FAST_POOL)_tsan
 	TSAN_OPTIONS=halt_on_error=1 $(TEST_FASTPATH_TSAN) $(MODELS) $(BUILD)
