@@ -116,6 +116,21 @@ static void attention(Transformer *t, KVCache *cache, int layer, int pos) {
     }
 }
 
+/* The matmuls and the attention of forward(): the reference ones, or on hosts the hooks
+ * of another implementation (the fast path, which fuses wq, wk, wv into one matmul on the
+ * WQ call and w1, w3 on the W1 call, relying on the order below: WQ, WK, WV, and W1, W3,
+ * each group on the same input; tests/test_fastpath.c guards that it gives the same bits). */
+#ifndef ENGINE_SMALL
+#define MATMUL(out, in, tensor, layer, n, d)                                                                     \
+    (t->hooks != NULL ? t->hooks->matmul(t->hooks->context, tensor, layer, out, in, n, d)                     \
+                      : matmul_rows(out, in, w, tensor, layer, n, d))
+#define ATTENTION(layer, pos) \
+    (t->hooks != NULL ? t->hooks->attention(t->hooks->context, layer, pos) : attention(t, cache, layer, pos))
+#else
+#define MATMUL(out, in, tensor, layer, n, d) matmul_rows(out, in, w, tensor, layer, n, d)
+#define ATTENTION(layer, pos) attention(t, cache, layer, pos)
+#endif
+
 static void probe(Transformer *t, int layer, const char *what, const f32 *vec, int n) {
     if (t->probe != NULL) t->probe(t->probe_context, layer, what, vec, n);
 }
@@ -156,9 +171,9 @@ f32 *forward(Transformer *t, int token, int pos) {
 
         s->k = cache->slot(cache, 0, l, pos);
         s->v = cache->slot(cache, 1, l, pos);
-        matmul_rows(s->q, s->xb, w, WEIGHTS_WQ, l, dim, dim);
-        matmul_rows(s->k, s->xb, w, WEIGHTS_WK, l, dim, kv_dim);
-        matmul_rows(s->v, s->xb, w, WEIGHTS_WV, l, dim, kv_dim);
+        MATMUL(s->q, s->xb, WEIGHTS_WQ, l, dim, dim);
+        MATMUL(s->k, s->xb, WEIGHTS_WK, l, dim, kv_dim);
+        MATMUL(s->v, s->xb, WEIGHTS_WV, l, dim, kv_dim);
 
         rope(t->math, s->q, s->k, dim, kv_dim, head_size, pos);
         probe(t, l, "q", s->q, dim);
@@ -166,23 +181,23 @@ f32 *forward(Transformer *t, int token, int pos) {
         probe(t, l, "v", s->v, kv_dim);
         cache->commit(cache, l, pos);
 
-        attention(t, cache, l, pos);
+        ATTENTION(l, pos);
 
-        matmul_rows(s->xb2, s->xb, w, WEIGHTS_WO, l, dim, dim);
+        MATMUL(s->xb2, s->xb, WEIGHTS_WO, l, dim, dim);
         probe(t, l, "att", s->xb2, dim);
         residual_add(x, s->xb2, dim);
 
         rmsnorm(s->xb, x, w->row(w, WEIGHTS_RMS_FFN, l, 0, dim), dim);
-        matmul_rows(s->hb, s->xb, w, WEIGHTS_W1, l, dim, hidden_dim);
-        matmul_rows(s->hb2, s->xb, w, WEIGHTS_W3, l, dim, hidden_dim);
+        MATMUL(s->hb, s->xb, WEIGHTS_W1, l, dim, hidden_dim);
+        MATMUL(s->hb2, s->xb, WEIGHTS_W3, l, dim, hidden_dim);
         swiglu(t->math, s->hb, s->hb2, hidden_dim);
-        matmul_rows(s->xb, s->hb, w, WEIGHTS_W2, l, hidden_dim, dim);
+        MATMUL(s->xb, s->hb, WEIGHTS_W2, l, hidden_dim, dim);
         probe(t, l, "ffn", s->xb, dim);
         residual_add(x, s->xb, dim);
         probe(t, l, "x", x, dim);
     }
 
     rmsnorm(x, x, w->row(w, WEIGHTS_RMS_FINAL, 0, 0, dim), dim);
-    matmul_rows(s->logits, x, w, WEIGHTS_CLASSIFIER, 0, p->dim, p->vocab_size);
+    MATMUL(s->logits, x, WEIGHTS_CLASSIFIER, 0, p->dim, p->vocab_size);
     return s->logits;
 }

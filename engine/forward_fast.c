@@ -278,6 +278,8 @@ struct FastForward {
     float *qkv; /* matmul outputs, padded to whole blocks */
     float *h13;
     ScoresFn scores;
+    ForwardHooks hooks; /* forward()'s hooks: fast_matmul, fast_attention */
+    float sqrt_head_size;
     float *keys;      /* blocked keys (attention kernels): layer, kv head, block, i, lane */
     void *keys_allocation; /* calloc'ed: zero, and its pages touched only as keys arrive */
     size_t key_stride; /* floats per layer and kv head: the seq_len positions in whole blocks */
@@ -356,64 +358,54 @@ static void store_key(FastForward *f, int layer, int pos, const float *k) {
     }
 }
 
-static void probe(Transformer *t, int layer, const char *what, const float *vec, int n) {
-    if (t->probe != NULL) t->probe(t->probe_context, layer, what, vec, n);
+/* The hooks of forward() (engine/forward.c writes the layer sequence; see ForwardHooks in
+ * engine/transformer.h). wq, wk, wv are one interleaved matrix, computed on the WQ call,
+ * and so are w1, w3 on the W1 call: forward.c asks for WQ, WK, WV and W1, W3 in that
+ * order, each group on the same input. tests/test_fastpath.c guards that the result has
+ * the reference's bits, layer records included. */
+static void fast_matmul(void *context, WeightTensor tensor, int layer, float *out, const float *x, int n, int d) {
+    FastForward *f = context;
+    const Config *p = &f->t->config;
+    int dim = p->dim, kv_dim = (p->dim * p->n_kv_heads) / p->n_heads, hidden = p->hidden_dim;
+    const FastLayer *fl = &f->layers[layer];
+    (void)n, (void)d;
+    switch (tensor) {
+    case WEIGHTS_WQ:
+        fast_matvec(f, f->qkv, x, &fl->qkv);
+        memcpy(out, f->qkv, (size_t)dim * sizeof(float));
+        return;
+    case WEIGHTS_WK: memcpy(out, f->qkv + dim, (size_t)kv_dim * sizeof(float)); return;
+    case WEIGHTS_WV: memcpy(out, f->qkv + dim + kv_dim, (size_t)kv_dim * sizeof(float)); return;
+    case WEIGHTS_WO: fast_matvec(f, out, x, &fl->wo); return;
+    case WEIGHTS_W1:
+        fast_matvec(f, f->h13, x, &fl->w13);
+        memcpy(out, f->h13, (size_t)hidden * sizeof(float));
+        return;
+    case WEIGHTS_W3: memcpy(out, f->h13 + hidden, (size_t)hidden * sizeof(float)); return;
+    case WEIGHTS_W2: fast_matvec(f, out, x, &fl->w2); return;
+    case WEIGHTS_CLASSIFIER: fast_matvec(f, out, x, &f->wcls); return;
+    default: return; /* forward() asks for no other matmul */
+    }
+}
+
+static void fast_attention(void *context, int layer, int pos) {
+    FastForward *f = context;
+    Transformer *t = f->t;
+    const Config *p = &t->config;
+    int head_size = p->dim / p->n_heads;
+    size_t kv_dim = (size_t)head_size * (size_t)p->n_kv_heads;
+    store_key(f, layer, pos, t->state.k);
+    AttentionTask att = {f, (size_t)layer * (size_t)p->seq_len * kv_dim, layer, pos, f->sqrt_head_size};
+    int split = f->always_split || (size_t)(pos + 1) * (size_t)p->dim >= PARALLEL_MIN_ATTENTION;
+    pool_run(split ? f->pool : NULL, attention_chunk, &att, p->n_heads);
 }
 
 float *forward_fast(FastForward *f, int token, int pos) {
     Transformer *t = f->t;
-    const Config *p = &t->config;
-    const TransformerWeights *w = &t->weights;
-    RunState *s = &t->state;
-    float *x = s->x;
-    int dim = p->dim;
-    int kv_dim = (p->dim * p->n_kv_heads) / p->n_heads;
-    int hidden_dim = p->hidden_dim;
-    int head_size = dim / p->n_heads;
-    float sqrt_head_size = sqrtf((float)head_size); /* as the reference: f32_sqrt(f32_from_long(head_size)) */
-
-    memcpy(x, w->token_embedding_table + (size_t)token * (size_t)dim, (size_t)dim * sizeof(*x));
-
-    for (size_t l = 0; l < (size_t)p->n_layers; l++) {
-        int layer = (int)l;
-        const FastLayer *fl = &f->layers[l];
-        rmsnorm(s->xb, x, w->rms_att_weight + l * dim, dim);
-
-        size_t loff = l * (size_t)p->seq_len * (size_t)kv_dim;
-        s->k = s->key_cache + loff + (size_t)pos * kv_dim;
-        s->v = s->value_cache + loff + (size_t)pos * kv_dim;
-
-        fast_matvec(f, f->qkv, s->xb, &fl->qkv);
-        memcpy(s->q, f->qkv, (size_t)dim * sizeof(float));
-        memcpy(s->k, f->qkv + dim, (size_t)kv_dim * sizeof(float));
-        memcpy(s->v, f->qkv + dim + kv_dim, (size_t)kv_dim * sizeof(float));
-
-        rope(t->math, s->q, s->k, dim, kv_dim, head_size, pos);
-        probe(t, layer, "q", s->q, dim);
-        probe(t, layer, "k", s->k, kv_dim);
-        probe(t, layer, "v", s->v, kv_dim);
-
-        store_key(f, layer, pos, s->k);
-        AttentionTask att = {f, loff, layer, pos, sqrt_head_size};
-        int split = f->always_split || (size_t)(pos + 1) * dim >= PARALLEL_MIN_ATTENTION;
-        pool_run(split ? f->pool : NULL, attention_chunk, &att, p->n_heads);
-
-        fast_matvec(f, s->xb2, s->xb, &fl->wo);
-        probe(t, layer, "att", s->xb2, dim);
-        residual_add(x, s->xb2, dim);
-
-        rmsnorm(s->xb, x, w->rms_ffn_weight + l * dim, dim);
-        fast_matvec(f, f->h13, s->xb, &fl->w13);
-        swiglu(t->math, f->h13, f->h13 + hidden_dim, hidden_dim);
-        fast_matvec(f, s->xb, f->h13, &fl->w2);
-        probe(t, layer, "ffn", s->xb, dim);
-        residual_add(x, s->xb, dim);
-        probe(t, layer, "x", x, dim);
-    }
-
-    rmsnorm(x, x, w->rms_final_weight, dim);
-    fast_matvec(f, s->logits, x, &f->wcls);
-    return s->logits;
+    t->hooks = &f->hooks; /* for this step only: forward(t) stays the reference */
+    float *logits = forward(t, token, pos);
+    t->hooks = NULL;
+    return logits;
 }
 
 /* ----------------------------------------------------------------------------
@@ -530,6 +522,8 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     if (threads == 0) threads = online_processors();
     if (threads > 1024) return error_set(err, "fast path: %d threads is too many", threads);
     if (kernel_self_check(kernel.fn, err) != 0) return -1;
+    if (t->source != NULL || t->cache != NULL)
+        return error_set(err, "fast path: the weights and the KV cache must be the transformer's own, in memory");
 
     const Config *p = &t->config;
     const TransformerWeights *w = &t->weights;
@@ -551,6 +545,8 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     f->arena = alloc_weights(total * sizeof(float));
     size_t qkv_rows = (size_t)(dim + 2 * kv_dim + FAST_ROWS), h13_rows = (size_t)(2 * hidden + FAST_ROWS);
     f->scores = kernel.scores;
+    f->hooks = (ForwardHooks){fast_matmul, fast_attention, f};
+    f->sqrt_head_size = sqrtf((float)(dim / p->n_heads)); /* as forward.c: f32_sqrt(f32_from_long(head_size)) */
     f->key_stride = (size_t)((p->seq_len + FAST_ROWS - 1) / FAST_ROWS) * FAST_ROWS * (size_t)(dim / p->n_heads);
     f->keys_allocation = calloc((size_t)layers * (size_t)p->n_kv_heads * f->key_stride + 16, sizeof(float));
     if (f->keys_allocation != NULL) /* 64-byte aligned for the vector loads */
