@@ -137,7 +137,7 @@ SF_C64_DIR = $(SF_BUILD)/c64
 
 $(SF_C64_DIR)/vectors.inc: $(SF_FAST_GEN)
 	@mkdir -p $(@D)
-	$(SF_FAST_GEN) 70 64 --c64 > $@.tmp && mv $@.tmp $@
+	$(SF_FAST_GEN) 30 64 --c64 > $@.tmp && mv $@.tmp $@
 
 $(SF_C64_DIR)/fast.prg: tests/softfloat_6502_fast.c tests/softfloat_6502_fast.h $(SF_C64_DIR)/vectors.inc \
                         $(SF_SRC) $(SF_HDR) $(SF_ASM_SRC) $(wildcard engine/softfloat/6502/*.inc engine/softfloat/6502/*.h)
