@@ -67,9 +67,10 @@ f32 p_exp_dd(f32 hi, f32 lo) {
     q = f32_mul(f32_mul(rh, rh), q);
     p = f32_add(rh, f32_add(rl, q));
 
-    k += 8192L; /* k = 32 m + j with 0 <= j < 32, without relying on signed % */
-    j = (int)(k % 32L);
-    m = k / 32L - 256L;
+    k += 8192L; /* k = 32 m + j with 0 <= j < 32; k > 0 now, so a mask and a shift do it
+                   (cc65 would call its long division twice) */
+    j = (int)(k & 31L);
+    m = (k >> 5) - 256L;
     u = f32_add(f32_from_bits(p_exp2_table[j][1]), f32_mul(f32_from_bits(p_exp2_table[j][0]), p));
     p_two_sum(f32_from_bits(p_exp2_table[j][0]), u, &v, &e);
 
