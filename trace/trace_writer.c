@@ -88,9 +88,17 @@ static const unsigned char HEX_DIGITS[] = {0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0
 
 /* ---- bytes and lines ---- */
 
+/* Fletcher-16 modulo 255 by one subtraction: the sums stay below 255 and a byte is at most
+ * 255, so each new sum is below 510 (a division per byte was most of the C64's time spent
+ * writing a full-logits trace). */
 static void put_byte(TraceWriter *w, int ascii) {
-    w->sum1 = (w->sum1 + (unsigned)ascii) % 255u;
-    w->sum2 = (w->sum2 + w->sum1) % 255u;
+    unsigned sum1 = w->sum1 + (unsigned)ascii;
+    unsigned sum2;
+    if (sum1 >= 255u) sum1 -= 255u;
+    sum2 = w->sum2 + sum1;
+    if (sum2 >= 255u) sum2 -= 255u;
+    w->sum1 = sum1;
+    w->sum2 = sum2;
     w->put(w->context, ascii);
 }
 
@@ -98,8 +106,19 @@ static void put_word(TraceWriter *w, const unsigned char *word) {
     while (*word != 0) put_byte(w, *word++);
 }
 
+/* The low `digits` (at most 8) hex digits of value, most significant first; taken from its
+ * bytes, as shifting a long by a variable count is a loop on a 6502. */
 static void put_hex(TraceWriter *w, trace_u32 value, int digits) {
-    while (digits-- > 0) put_byte(w, HEX_DIGITS[(int)((value >> (4 * digits)) & 0xFu)]);
+    unsigned char bytes[4];
+    unsigned i;
+    bytes[0] = (unsigned char)((value >> 24) & 0xFFu);
+    bytes[1] = (unsigned char)((value >> 16) & 0xFFu);
+    bytes[2] = (unsigned char)((value >> 8) & 0xFFu);
+    bytes[3] = (unsigned char)(value & 0xFFu);
+    for (i = 8u - (unsigned)digits; i < 8u; i++) {
+        unsigned b = bytes[i / 2u];
+        put_byte(w, HEX_DIGITS[i % 2u == 0 ? b >> 4 : b & 0xFu]);
+    }
 }
 
 static void put_decimal(TraceWriter *w, long value) {
