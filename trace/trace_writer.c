@@ -253,15 +253,25 @@ long trace_argmax(const trace_u32 *logits, long n) {
     return max_i;
 }
 
-/* ---- CRC-32, bitwise: no table, so it fits a 6502's memory ---- */
+/* ---- CRC-32 (reflected, polynomial 0xEDB88320), four bits a step ---- */
+
+/* CRC_NIBBLE[i]: four bit steps of the CRC applied to i, so that four steps of any crc are
+ * (crc >> 4) ^ CRC_NIBBLE[crc & 15] (the CRC is linear). 64 bytes: a byte-wise table (1 KiB)
+ * would not fit a 6502's memory. */
+static const trace_u32 CRC_NIBBLE[16] = {
+    0x00000000UL, 0x1DB71064UL, 0x3B6E20C8UL, 0x26D930ACUL, 0x76DC4190UL, 0x6B6B51F4UL,
+    0x4DB26158UL, 0x5005713CUL, 0xEDB88320UL, 0xF00F9344UL, 0xD6D6A3E8UL, 0xCB61B38CUL,
+    0x9B64C2B0UL, 0x86D3D2D4UL, 0xA00AE278UL, 0xBDBDF21CUL};
 
 trace_u32 trace_digest_begin(void) { return MASK32; }
 
 trace_u32 trace_digest_add(trace_u32 crc, trace_u32 bits) {
-    int byte, bit;
+    int byte;
     for (byte = 0; byte < 4; byte++) {
-        crc ^= (bits >> (8 * byte)) & 0xFFUL;
-        for (bit = 0; bit < 8; bit++) crc = (crc & 1UL) ? (crc >> 1) ^ 0xEDB88320UL : crc >> 1;
+        crc ^= bits & 0xFFUL;
+        bits >>= 8;
+        crc = (crc >> 4) ^ CRC_NIBBLE[(int)(crc & 0xFUL)];
+        crc = (crc >> 4) ^ CRC_NIBBLE[(int)(crc & 0xFUL)];
     }
     return crc & MASK32;
 }
