@@ -168,7 +168,7 @@ $(SF_BUILD)/6502/tests/softfloat_6502_fast_bench.o: engine/softfloat/6502/fast.h
 .PHONY: softfloat-bench-6502-fast
 softfloat-bench-6502-fast: $(SF_BUILD)/6502/fast-bench
 	@base=$$(sim65 -c $< none 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
-	for op in add add6502 mul mul6502 mac dot; do \
+	for op in add add6502 mul mul6502 mac dot div div6502 lt lt6502; do \
 	  c=$$(sim65 -c $< $$op 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
 	  echo "$$op: $$(( (c - base) / 1600 )) cycles"; \
 	done
