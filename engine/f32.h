@@ -19,25 +19,32 @@ typedef unsigned long f32_bits_t;
 #include "softfloat/softfloat.h"
 typedef sf32 f32;
 #ifdef F32_SOFT_6502
-/* cc65 builds: add, subtract and multiply (and kernels.c's dot) through the 6502 assembly
- * fast paths, which give the C soft-float's bits and call it for what they do not do. */
+/* cc65 builds: add, subtract, multiply, divide (and kernels.c's dot) through the 6502
+ * assembly fast paths, which give the C soft-float's bits and call it for what they do
+ * not do; the comparisons and the conversion to long entirely in assembly (the C ones are
+ * not linked). */
 #include "softfloat/6502/fast.h"
 #define f32_add(a, b) sf32_add_6502((a), (b))
 #define f32_sub(a, b) sf32_sub_6502((a), (b))
 #define f32_mul(a, b) sf32_mul_6502((a), (b))
+#define f32_div(a, b) sf32_div_6502((a), (b))
+#define f32_lt(a, b) sf32_lt_6502((a), (b))
+#define f32_le(a, b) sf32_le_6502((a), (b))
+#define f32_eq(a, b) sf32_eq_6502((a), (b))
+#define f32_to_long(a) sf32_to_long_6502(a) /* toward zero */
 #else
 #define f32_add(a, b) sf32_add((a), (b))
 #define f32_sub(a, b) sf32_sub((a), (b))
 #define f32_mul(a, b) sf32_mul((a), (b))
-#endif
 #define f32_div(a, b) sf32_div((a), (b))
-#define f32_sqrt(a) sf32_sqrt(a)
-#define f32_neg(a) ((f32)((a) ^ 0x80000000UL))
 #define f32_lt(a, b) sf32_lt((a), (b))
 #define f32_le(a, b) sf32_le((a), (b))
 #define f32_eq(a, b) sf32_eq((a), (b))
-#define f32_from_long(i) sf32_from_long(i)   /* rounded to nearest even */
 #define f32_to_long(a) sf32_to_long_trunc(a) /* toward zero */
+#endif
+#define f32_sqrt(a) sf32_sqrt(a)
+#define f32_neg(a) ((f32)((a) ^ 0x80000000UL))
+#define f32_from_long(i) sf32_from_long(i)   /* rounded to nearest even */
 #define f32_floor(a) sf32_floor(a)
 #define f32_to_bits(a) ((f32_bits_t)(a))
 #define F32_BITS(u) ((f32)(u##UL))

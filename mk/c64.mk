@@ -74,7 +74,7 @@ $(TEST_C64_HOST): tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) $(C6
 CL65        ?= cl65
 SIM65       ?= sim65
 C64_CFLAGS  ?= -O
-# F32_SOFT_6502: add, subtract, multiply and dot through the assembly fast paths
+# F32_SOFT_6502: add, subtract, multiply, divide, compare, to long and dot in assembly
 # (engine/softfloat/6502/, proven by test-softfloat-6502-fast; on the C64 they run in the
 # RAM under the KERNAL ROM)
 C64_DEFS     = -DF32_SOFT -DF32_SOFT_6502 -DENGINE_SMALL
@@ -83,8 +83,12 @@ C64_SIM_DEFS = $(C64_DEFS)
 # deepest call chain took 312 bytes (measured under sim65 by filling the stack with a
 # pattern during a top-p run, before the assembly fast paths, which call no C)
 C64_LDFLAGS  = -Wl -D,__STACKSIZE__=0x0240
+# (the comparisons and the conversion to long are engine/softfloat/6502/compare.s and
+# to_long.s: sf32_compare.c and sf32_to_long.c are not linked)
 C64_ENGINE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
-                 $(sort $(wildcard engine/portable/*.c engine/softfloat/*.c)) trace/trace_writer.c
+                 $(sort $(wildcard engine/portable/*.c) \
+                   $(filter-out engine/softfloat/sf32_compare.c engine/softfloat/sf32_to_long.c,$(wildcard engine/softfloat/*.c))) \
+                 trace/trace_writer.c
 C64_PROGRAM_SRC = $(C64_DIR)/common/model.c $(C64_DIR)/common/program.c $(C64_DIR)/common/xtokenizer.c \
                   $(C64_DIR)/common/decimal.c
 C64_6502_HDR = $(ENGINE_HDR) $(wildcard engine/softfloat/*.h engine/softfloat/6502/*.h engine/portable/*.h) $(TRACE_HDR) $(C64_COMMON_HDR)

@@ -81,12 +81,13 @@ softfloat-bench-6502: $(SF_BUILD)/6502/bench
 TEST_TARGETS += test-softfloat test-softfloat-6502
 
 # --- the 6502 assembly fast paths (engine/softfloat/6502/) -------------------------------
-#   make test-softfloat-6502-fast  sf32_mul_6502, sf32_add_6502, sf32_sub_6502 and dot
-#                                  under sim65 against hardware float: every pair of special
-#                                  values and SF_FAST_N random cases (each a multiply, an add,
-#                                  a subtract and a multiply-add), dot products of 0-320
-#   make test-softfloat-long       also SF_FAST_LONG_N random cases, 4 vectors each (10^8
-#                                  vectors by default), streamed, on 2 cores
+#   make test-softfloat-6502-fast  the multiply, add, subtract, divide, comparisons, to-long
+#                                  and dot under sim65 against hardware float: every pair of
+#                                  special values and SF_FAST_N random cases (each a multiply,
+#                                  an add, a subtract, a multiply-add, a division and a
+#                                  comparison, every fourth a conversion), dot products of 0-320
+#   make test-softfloat-long       also SF_FAST_LONG_N random cases, about 7 vectors each
+#                                  (1.7 x 10^8 vectors by default), streamed, on 2 cores
 # The vectors come from tests/softfloat_6502_fast_gen.c (hardware float on the host).
 SF_ASM_SRC = $(sort $(wildcard engine/softfloat/6502/*.s))
 SF_ASM_OBJ = $(patsubst engine/softfloat/6502/%.s,$(SF_BUILD)/6502/asm/%.o,$(SF_ASM_SRC))
@@ -137,7 +138,7 @@ SF_C64_DIR = $(SF_BUILD)/c64
 
 $(SF_C64_DIR)/vectors.inc: $(SF_FAST_GEN)
 	@mkdir -p $(@D)
-	$(SF_FAST_GEN) 70 64 --c64 > $@.tmp && mv $@.tmp $@
+	$(SF_FAST_GEN) 30 64 --c64 > $@.tmp && mv $@.tmp $@
 
 $(SF_C64_DIR)/fast.prg: tests/softfloat_6502_fast.c tests/softfloat_6502_fast.h $(SF_C64_DIR)/vectors.inc \
                         $(SF_SRC) $(SF_HDR) $(SF_ASM_SRC) $(wildcard engine/softfloat/6502/*.inc engine/softfloat/6502/*.h)
@@ -168,7 +169,7 @@ $(SF_BUILD)/6502/tests/softfloat_6502_fast_bench.o: engine/softfloat/6502/fast.h
 .PHONY: softfloat-bench-6502-fast
 softfloat-bench-6502-fast: $(SF_BUILD)/6502/fast-bench
 	@base=$$(sim65 -c $< none 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
-	for op in add add6502 mul mul6502 mac dot; do \
+	for op in add add6502 mul mul6502 mac dot div div6502 lt lt6502; do \
 	  c=$$(sim65 -c $< $$op 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
 	  echo "$$op: $$(( (c - base) / 1600 )) cycles"; \
 	done

@@ -1,5 +1,5 @@
 /* The 6502 soft-float fast paths (engine/softfloat/6502/: sf32_mul_6502, sf32_add_6502,
- * sf32_sub_6502 and dot) checked against the hardware-float vector stream of
+ * sf32_sub_6502, sf32_div_6502, the comparisons, sf32_to_long_6502 and dot) checked against the hardware-float vector stream of
  * softfloat_6502_fast_gen.c, read from standard input. Runs in sim65.
  *
  * usage: softfloat_6502_fast_gen N SEED | sim65 softfloat_6502_fast
@@ -22,7 +22,7 @@
 #include "../engine/softfloat/6502/fast.h"
 #include "softfloat_6502_fast.h"
 
-static const char *const op_names[FAST_OPS] = {"mul", "add", "sub", "mac", "elem", "dot"};
+static const char *const op_names[FAST_OPS] = {"mul", "add", "sub", "mac", "elem", "dot", "div", "lt", "le", "eq", "to_long"};
 
 /* A little-endian 32-bit value; the 6502 is little-endian too, and a copy is much cheaper
  * than cc65's 32-bit shifts. */
@@ -111,6 +111,21 @@ int main(void)
                 break;
             case FAST_SUB:
                 result = sf32_sub_6502(a, b);
+                break;
+            case FAST_DIV:
+                result = sf32_div_6502(a, b);
+                break;
+            case FAST_LT:
+                result = (unsigned long)sf32_lt_6502(a, b);
+                break;
+            case FAST_LE:
+                result = (unsigned long)sf32_le_6502(a, b);
+                break;
+            case FAST_EQ:
+                result = (unsigned long)sf32_eq_6502(a, b);
+                break;
+            case FAST_TO_LONG:
+                result = (unsigned long)sf32_to_long_6502(a);
                 break;
             case FAST_MAC:
                 pair_w[0] = a;

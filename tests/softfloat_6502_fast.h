@@ -12,11 +12,16 @@ enum {
     FAST_MAC,  /* dot({a, b}, {1, c}, 2): (0 + a * 1) + b * c, each operation rounded */
     FAST_ELEM, /* appends a to the vector w and b to x */
     FAST_DOT,  /* dot(w, x, a) over the elements appended since the last FAST_DOT */
+    FAST_DIV,  /* sf32_div_6502(a, b) */
+    FAST_LT,   /* sf32_lt_6502(a, b): expected 0 or 1 */
+    FAST_LE,   /* sf32_le_6502(a, b) */
+    FAST_EQ,   /* sf32_eq_6502(a, b) */
+    FAST_TO_LONG, /* sf32_to_long_6502(a) */
     FAST_OPS
 };
 
 #define FAST_RECORD_SIZE 17
 #define FAST_DOT_MAX 320 /* elements a FAST_DOT may have: the counter's high byte counts */
-#define FAST_C64_RECORDS 1400 /* the C64 build's records, compiled in */
+#define FAST_C64_RECORDS 2000 /* the C64 build's records, compiled in */
 
 #endif

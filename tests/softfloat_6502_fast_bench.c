@@ -1,8 +1,9 @@
 /* Cycle counts of the 6502 fast paths (engine/softfloat/6502/) beside the C soft-float,
  * measured with sim65 -c (make softfloat-bench-6502-fast).
  *
- * usage: softfloat_6502_fast_bench OP COUNT   (OP: none add add6502 mul mul6502 mac dot)
- * add, mul: the C functions; add6502, mul6502: the fast paths; mac: sf32_add(acc,
+ * usage: softfloat_6502_fast_bench OP COUNT
+ *   (OP: none add add6502 mul mul6502 mac dot div div6502 lt lt6502)
+ * add, mul, div, lt: the C functions; add6502, mul6502, div6502, lt6502: the assembly; mac: sf32_add(acc,
  * sf32_mul(w, x)) in C as kernels.c's dot did it; dot: COUNT elements of dot() (the
  * assembly loop) in rows of 64. The operands are 16 pairs of ordinary magnitudes;
  * cycles per operation are the difference to the run of "none", divided by COUNT. */
@@ -24,7 +25,8 @@ static const sf32 operands_b[16] = {
 volatile sf32 sink; /* results go here so no call can be dropped */
 static sf32 row_w[64], row_x[64];
 
-static const char *const names[] = {"none", "add", "add6502", "mul", "mul6502", "mac", "dot"};
+static const char *const names[] = {"none", "add", "add6502", "mul", "mul6502", "mac", "dot",
+                                     "div", "div6502", "lt", "lt6502"};
 
 int main(int argc, char **argv)
 {
@@ -67,9 +69,21 @@ int main(int argc, char **argv)
         case 4:
             sink = sf32_mul_6502(operands_a[i], operands_b[i]);
             break;
-        default:
+        case 5:
             acc = sf32_add(acc, sf32_mul(operands_a[i], operands_b[i]));
             sink = acc;
+            break;
+        case 7:
+            sink = sf32_div(operands_a[i], operands_b[i]);
+            break;
+        case 8:
+            sink = sf32_div_6502(operands_a[i], operands_b[i]);
+            break;
+        case 9:
+            sink = (sf32)sf32_lt(operands_a[i], operands_b[i]);
+            break;
+        default:
+            sink = (sf32)sf32_lt_6502(operands_a[i], operands_b[i]);
             break;
         }
     }

@@ -2,12 +2,15 @@
  * (softfloat_6502_fast.c under sim65), expected results from hardware float.
  *
  * First every pair of the special values (softfloat_cases.h: zeros, subnormals, the
- * normal range's ends, ulp neighbours, infinities, NaNs) for multiply, add, subtract and
- * a dot product step, then random cases of every kind of softfloat_cases.h (cancellation,
- * alignment around the significand width, subnormals, near overflow and underflow) with
+ * normal range's ends, ulp neighbours, infinities, NaNs) for multiply, add, subtract, a
+ * dot product step, divide and the three comparisons, then random cases of every kind of
+ * softfloat_cases.h (cancellation, alignment around the significand width, subnormals, near overflow and underflow) with
  * sparse and all-ones fractions (exact results, ties, carries out of the significand),
  * multiply-adds whose addend is aimed at the product (cancellation, exact zeros), and dot
- * products of 1 to 320 elements. Where the hardware gives a NaN the host soft-float's NaN
+ * products of 1 to 320 elements; divisions (of the same kinds, and products divided by a
+ * factor, which are often exact) and comparisons (kinds 4 and 5: equal and neighbouring
+ * values, zeros of both signs), and conversions to long (every special value, powers of
+ * two and their neighbours around 1 .. 2^31, random ones). Where the hardware gives a NaN the host soft-float's NaN
  * is expected (the fast paths hand NaNs to it). The host soft-float must agree with
  * hardware everywhere else, or this program fails.
  *
@@ -73,12 +76,35 @@ static void emit_mac(uint32_t a, uint32_t b, uint32_t c)
 
 static void emit_binary(int op, uint32_t a, uint32_t b)
 {
-    if (op == FAST_MUL)
+    switch (op) {
+    case FAST_MUL:
         emit(op, a, b, 0, hw_mul(a, b), sf32_mul(a, b));
-    else if (op == FAST_ADD)
+        break;
+    case FAST_ADD:
         emit(op, a, b, 0, hw_add(a, b), sf32_add(a, b));
-    else
+        break;
+    case FAST_SUB:
         emit(op, a, b, 0, hw_sub(a, b), sf32_sub(a, b));
+        break;
+    case FAST_DIV:
+        emit(op, a, b, 0, hw_div(a, b), sf32_div(a, b));
+        break;
+    case FAST_LT:
+        emit(op, a, b, 0, (uint32_t)hw_lt(a, b), (unsigned long)sf32_lt(a, b));
+        break;
+    case FAST_LE:
+        emit(op, a, b, 0, (uint32_t)hw_le(a, b), (unsigned long)sf32_le(a, b));
+        break;
+    default:
+        emit(op, a, b, 0, (uint32_t)hw_eq(a, b), (unsigned long)sf32_eq(a, b));
+        break;
+    }
+}
+
+/* The conversion to long (its documented contract: softfloat_cases.h), as 32 bits. */
+static void emit_to_long(uint32_t a)
+{
+    emit(FAST_TO_LONG, a, 0, 0, (uint32_t)expected_to_long(a), (unsigned long)(uint32_t)sf32_to_long_trunc(a));
 }
 
 /* An addend for the product p: random, or aimed at it (its negation, a few ulps away with
@@ -100,6 +126,23 @@ static uint32_t addend_for(CaseRng *rng, uint32_t p)
     default:
         return case_sign(rng) ? 0x80000000u : 0;
     }
+}
+
+/* Divisions at the ends of the exponent range with fractions next to 0 and to all ones,
+ * where the quotient rounds up to the next power of two, or just misses: a carry of the
+ * rounding into an exponent of 255 (overflow) or out of the subnormals must go to C. */
+static void emit_div_edges(void)
+{
+    static const int exps_a[] = {1, 2, 3, 126, 127, 252, 253, 254};
+    static const int exps_b[] = {1, 2, 125, 126, 127, 128, 129, 253, 254};
+    static const uint32_t fractions[] = {0, 1, 2, 0x400000, 0x7FFFFD, 0x7FFFFE, 0x7FFFFF};
+    size_t ia, ib, fa, fb;
+    for (ia = 0; ia < sizeof exps_a / sizeof exps_a[0]; ++ia)
+        for (ib = 0; ib < sizeof exps_b / sizeof exps_b[0]; ++ib)
+            for (fa = 0; fa < sizeof fractions / sizeof fractions[0]; ++fa)
+                for (fb = 0; fb < sizeof fractions / sizeof fractions[0]; ++fb)
+                    emit_binary(FAST_DIV, case_make((uint32_t)(fb & 1), exps_a[ia], fractions[fa]),
+                                case_make(0, exps_b[ib], fractions[fb]));
 }
 
 /* A dot product of n elements, exponents around 127 so that the sums interact. */
@@ -146,6 +189,13 @@ int main(int argc, char **argv)
             emit_binary(FAST_MUL, specials[i], r);
             emit_binary(FAST_ADD, r, specials[i]);
             emit_mac(r, specials[i], specials[case_range(&rng, 0, special_count - 1)]);
+            if (i % 2 == 0)
+                emit_binary(FAST_DIV, specials[i], r);
+            else
+                emit_binary(FAST_DIV, r, specials[i]);
+            emit_binary(FAST_LT + i % 3, specials[i], specials[case_range(&rng, 0, special_count - 1)]);
+            if (i % 2 == 0)
+                emit_to_long(specials[i]);
         }
         emit_dot(&rng, 257);
     } else if (argc == 3) {
@@ -153,7 +203,17 @@ int main(int argc, char **argv)
             for (j = 0; j < special_count; ++j) {
                 for (op = FAST_MUL; op <= FAST_SUB; ++op)
                     emit_binary(op, specials[i], specials[j]);
+                for (op = FAST_DIV; op <= FAST_EQ; ++op)
+                    emit_binary(op, specials[i], specials[j]);
                 emit_mac(specials[case_range(&rng, 0, special_count - 1)], specials[i], specials[j]);
+            }
+        emit_div_edges();
+        for (i = 0; i < special_count; ++i)
+            emit_to_long(specials[i]);
+        for (i = 0; i < 32 * 3; ++i) /* 2^(i/3 - 1) and its neighbours, either sign */
+            for (j = -2; j <= 2; ++j) {
+                emit_to_long(case_make(0, 126 + i / 3, (uint32_t)(i % 3 == 0 ? 0 : i % 3 == 1 ? 0x400000 : 0x7FFFFF)) + (uint32_t)j);
+                emit_to_long(case_make(1, 126 + i / 3, (uint32_t)(i % 3 == 0 ? 0 : i % 3 == 1 ? 0x400000 : 0x7FFFFF)) + (uint32_t)j);
             }
         emit_dot(&rng, 0);
         emit_dot(&rng, 1);
@@ -162,7 +222,8 @@ int main(int argc, char **argv)
         emit_dot(&rng, 257);
         emit_dot(&rng, FAST_DOT_MAX);
     }
-    /* random cases: for each, a multiply, an add, a subtract and a multiply-add */
+    /* random cases: for each, a multiply, an add, a subtract, a multiply-add, a division
+     * and a comparison, every fourth a conversion to long */
     for (k = 0; k < cases; ++k) {
         uint32_t a, b, p;
         int kind = (int)(k % CASE_KINDS);
@@ -173,6 +234,16 @@ int main(int argc, char **argv)
         case_pair(&rng, CASE_MUL, kind, &a, &b);
         p = hw_mul(a, b);
         emit_mac(addend_for(&rng, p), a, b);
+        if (k % 2 == 0 || case_is_nan(p)) {
+            case_pair(&rng, CASE_DIV, kind, &a, &b);
+            emit_binary(FAST_DIV, a, b);
+        } else {
+            emit_binary(FAST_DIV, p, b); /* often exact: a zero remainder */
+        }
+        case_pair(&rng, CASE_COMPARE, kind, &a, &b);
+        emit_binary(FAST_LT + (int)(k % 3), a, b);
+        if (k % 4 == 0)
+            emit_to_long(case_unary(&rng, (int)(k / 4)));
         if (k % 256 == 255)
             emit_dot(&rng, case_range(&rng, 1, FAST_DOT_MAX));
     }

@@ -88,9 +88,17 @@ static const unsigned char HEX_DIGITS[] = {0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0
 
 /* ---- bytes and lines ---- */
 
+/* Fletcher-16 modulo 255 by one subtraction: the sums stay below 255 and a byte is at most
+ * 255, so each new sum is below 510 (a division per byte was most of the C64's time spent
+ * writing a full-logits trace). */
 static void put_byte(TraceWriter *w, int ascii) {
-    w->sum1 = (w->sum1 + (unsigned)ascii) % 255u;
-    w->sum2 = (w->sum2 + w->sum1) % 255u;
+    unsigned sum1 = w->sum1 + (unsigned)ascii;
+    unsigned sum2;
+    if (sum1 >= 255u) sum1 -= 255u;
+    sum2 = w->sum2 + sum1;
+    if (sum2 >= 255u) sum2 -= 255u;
+    w->sum1 = sum1;
+    w->sum2 = sum2;
     w->put(w->context, ascii);
 }
 
@@ -98,8 +106,19 @@ static void put_word(TraceWriter *w, const unsigned char *word) {
     while (*word != 0) put_byte(w, *word++);
 }
 
+/* The low `digits` (at most 8) hex digits of value, most significant first; taken from its
+ * bytes, as shifting a long by a variable count is a loop on a 6502. */
 static void put_hex(TraceWriter *w, trace_u32 value, int digits) {
-    while (digits-- > 0) put_byte(w, HEX_DIGITS[(int)((value >> (4 * digits)) & 0xFu)]);
+    unsigned char bytes[4];
+    unsigned i;
+    bytes[0] = (unsigned char)((value >> 24) & 0xFFu);
+    bytes[1] = (unsigned char)((value >> 16) & 0xFFu);
+    bytes[2] = (unsigned char)((value >> 8) & 0xFFu);
+    bytes[3] = (unsigned char)(value & 0xFFu);
+    for (i = 8u - (unsigned)digits; i < 8u; i++) {
+        unsigned b = bytes[i / 2u];
+        put_byte(w, HEX_DIGITS[i % 2u == 0 ? b >> 4 : b & 0xFu]);
+    }
 }
 
 static void put_decimal(TraceWriter *w, long value) {
@@ -234,15 +253,25 @@ long trace_argmax(const trace_u32 *logits, long n) {
     return max_i;
 }
 
-/* ---- CRC-32, bitwise: no table, so it fits a 6502's memory ---- */
+/* ---- CRC-32 (reflected, polynomial 0xEDB88320), four bits a step ---- */
+
+/* CRC_NIBBLE[i]: four bit steps of the CRC applied to i, so that four steps of any crc are
+ * (crc >> 4) ^ CRC_NIBBLE[crc & 15] (the CRC is linear). 64 bytes: a byte-wise table (1 KiB)
+ * would not fit a 6502's memory. */
+static const trace_u32 CRC_NIBBLE[16] = {
+    0x00000000UL, 0x1DB71064UL, 0x3B6E20C8UL, 0x26D930ACUL, 0x76DC4190UL, 0x6B6B51F4UL,
+    0x4DB26158UL, 0x5005713CUL, 0xEDB88320UL, 0xF00F9344UL, 0xD6D6A3E8UL, 0xCB61B38CUL,
+    0x9B64C2B0UL, 0x86D3D2D4UL, 0xA00AE278UL, 0xBDBDF21CUL};
 
 trace_u32 trace_digest_begin(void) { return MASK32; }
 
 trace_u32 trace_digest_add(trace_u32 crc, trace_u32 bits) {
-    int byte, bit;
+    int byte;
     for (byte = 0; byte < 4; byte++) {
-        crc ^= (bits >> (8 * byte)) & 0xFFUL;
-        for (bit = 0; bit < 8; bit++) crc = (crc & 1UL) ? (crc >> 1) ^ 0xEDB88320UL : crc >> 1;
+        crc ^= bits & 0xFFUL;
+        bits >>= 8;
+        crc = (crc >> 4) ^ CRC_NIBBLE[(int)(crc & 0xFUL)];
+        crc = (crc >> 4) ^ CRC_NIBBLE[(int)(crc & 0xFUL)];
     }
     return crc & MASK32;
 }

@@ -67,18 +67,21 @@ f32 p_exp_dd(f32 hi, f32 lo) {
     q = f32_mul(f32_mul(rh, rh), q);
     p = f32_add(rh, f32_add(rl, q));
 
-    k += 8192L; /* k = 32 m + j with 0 <= j < 32, without relying on signed % */
-    j = (int)(k % 32L);
-    m = k / 32L - 256L;
+    k += 8192L; /* k = 32 m + j with 0 <= j < 32; k > 0 now, so a mask and a shift do it
+                   (cc65 would call its long division twice) */
+    j = (int)(k & 31L);
+    m = (k >> 5) - 256L;
     u = f32_add(f32_from_bits(p_exp2_table[j][1]), f32_mul(f32_from_bits(p_exp2_table[j][0]), p));
-    p_two_sum(f32_from_bits(p_exp2_table[j][0]), u, &v, &e);
+    v = f32_add(f32_from_bits(p_exp2_table[j][0]), u);
 
     vb = f32_to_bits(v);
     ev = (long)((vb >> 23) & 0xFFUL) + m;
     if (ev >= 255L) return P_INF;
     if (ev >= 1L) return f32_from_bits((vb & 0x807FFFFFUL) | ((f32_bits_t)ev << 23));
 
-    /* subnormal result: here -151 <= m <= -126 */
+    /* subnormal result: here -151 <= m <= -126. Only this case needs v's rounding error e
+     * (two_sum's first step is the same addition, so v is unchanged). */
+    p_two_sum(f32_from_bits(p_exp2_table[j][0]), u, &v, &e);
     w = f32_mul(v, f32_from_bits((f32_bits_t)(m + 227L) << 23)); /* v 2^(m+100), exact */
     y = f32_mul(w, TWO_M100);
     back = f32_mul(y, TWO_100);
