@@ -10,6 +10,8 @@
 CC      ?= cc
 CFLAGS  ?= -O2
 REFFLAGS = -std=c11 -Wall -Wextra -ffp-contract=off -fno-fast-math
+# Includes are root-relative ("engine/kernels.h") in every build.
+REFFLAGS += -I.
 LDLIBS   = -lm
 
 # Where the tests find the models and the recorded cases (read-only; never copied into the

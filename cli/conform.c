@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/program_io.h"
-#include "../trace/trace_reader.h"
-#include "conform_check.h"
-#include "conform_diff.h"
-#include "conform_report.h"
-#include "conform_str.h"
-#include "conform_text.h"
+#include "engine/program_io.h"
+#include "trace/trace_reader.h"
+#include "cli/conform_check.h"
+#include "cli/conform_diff.h"
+#include "cli/conform_report.h"
+#include "cli/conform_str.h"
+#include "cli/conform_text.h"
 
 static const char USAGE[] =
     "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"

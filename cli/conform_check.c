@@ -8,7 +8,7 @@
  * prompt}` is the option and its value when the scenario sets it, and nothing otherwise.
  * Values are quoted for /bin/sh, which runs the command. docs/conform.md has the rest. */
 #define _POSIX_C_SOURCE 200809L
-#include "conform_check.h"
+#include "cli/conform_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../trace/trace_reader.h"
-#include "conform_report.h"
+#include "trace/trace_reader.h"
+#include "cli/conform_report.h"
 
 #define MAX_ARGS 32
 

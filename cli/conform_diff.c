@@ -1,5 +1,5 @@
 /* conform diff's comparison; see conform_diff.h. */
-#include "conform_diff.h"
+#include "cli/conform_diff.h"
 
 #include <math.h>
 #include <stdarg.h>

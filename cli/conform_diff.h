@@ -5,11 +5,11 @@
 
 #include <stdint.h>
 
-#include "../trace/trace_reader.h"
-#include "conform_str.h"
-#include "conform_align.h"
-#include "conform_capture.h"
-#include "conform_text.h"
+#include "trace/trace_reader.h"
+#include "cli/conform_str.h"
+#include "cli/conform_align.h"
+#include "cli/conform_capture.h"
+#include "cli/conform_text.h"
 
 enum { CMP_BITS, CMP_ULP, CMP_ABS, CMP_TOKENS, CMP_TEXT };
 

@@ -27,9 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../engine/program_io.h"
-#include "../trace/atomic_file.h"
-#include "../engine/mathlib.h"
+#include "engine/program_io.h"
+#include "trace/atomic_file.h"
+#include "engine/mathlib.h"
 
 typedef struct {
     const char *name;

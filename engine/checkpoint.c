@@ -4,15 +4,15 @@
  *   token_embedding_table, rms_att_weight, wq, wk, wv, wo, rms_ffn_weight, w1, w2, w3,
  *   rms_final_weight, freq_cis_real, freq_cis_imag (unused), wcls (only when unshared).
  * Every size is checked in 64-bit arithmetic before anything is allocated. */
-#include "transformer.h"
+#include "engine/transformer.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "byteorder.h"
-#include "input_file.h"
+#include "engine/byteorder.h"
+#include "engine/input_file.h"
 
 /* The magic of the newer llama2.c export formats (versions 1 and 2). */
 #define AK42_MAGIC 0x616b3432u

@@ -16,12 +16,12 @@ typedef unsigned long f32_bits_t;
 
 #ifdef F32_SOFT
 
-#include "softfloat/softfloat.h"
+#include "engine/softfloat/softfloat.h"
 typedef sf32 f32;
 #ifdef F32_SOFT_6502
 /* cc65 builds: add, subtract and multiply (and kernels.c's dot) through the 6502 assembly
  * fast paths, which give the C soft-float's bits and call it for what they do not do. */
-#include "softfloat/6502/fast.h"
+#include "engine/softfloat/6502/fast.h"
 #define f32_add(a, b) sf32_add_6502((a), (b))
 #define f32_sub(a, b) sf32_sub_6502((a), (b))
 #define f32_mul(a, b) sf32_mul_6502((a), (b))

@@ -17,7 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 
-#include "forward_fast.h"
+#include "engine/forward_fast.h"
 
 #if FAST_PATH /* else forward_fast.h has stubs (and a target may lack pthread.h) */
 #include <pthread.h>
@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernels.h"
+#include "engine/kernels.h"
 
 /* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
  * per column j; the hardware prefetchers alone do not keep that many streams far enough

@@ -9,8 +9,8 @@
 #ifndef ENGINE_FORWARD_FAST_H
 #define ENGINE_FORWARD_FAST_H
 
-#include "errors.h"
-#include "transformer.h"
+#include "engine/errors.h"
+#include "engine/transformer.h"
 
 /* Instruction sets for the matmul kernel. FAST_SIMD_AUTO picks the widest one available. */
 typedef enum {

@@ -1,9 +1,9 @@
-#include "fpcheck.h"
+#include "engine/fpcheck.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#include "selftest.h"
+#include "engine/selftest.h"
 
 static uint32_t bits_of(float f) {
     uint32_t u;

@@ -7,7 +7,7 @@
 
 #include <float.h>
 
-#include "errors.h"
+#include "engine/errors.h"
 
 #if defined(__FAST_MATH__)
 #error "reference builds must not use -ffast-math or -Ofast: results would depend on the compiler"

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "errors.h"
+#include "engine/errors.h"
 
 /* Optional: what the caller wants to know of a file a loader reads. */
 typedef struct {

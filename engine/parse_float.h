@@ -17,7 +17,7 @@
 #ifndef ENGINE_PARSE_FLOAT_H
 #define ENGINE_PARSE_FLOAT_H
 
-#include "f32.h"
+#include "engine/f32.h"
 
 /* The binary32 bit pattern of (float)strtod(s, end); *end may be NULL. */
 f32_bits_t parse_float_bits(const char *s, const char **end);

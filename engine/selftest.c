@@ -6,11 +6,11 @@
  * only: an integer in [1, 2) by its bits, minus 1.5, times a power of two), so products
  * need all their bits and a fused multiply-add or a double-precision intermediate rounds
  * differently. It costs a few thousand multiplications (microseconds). */
-#include "selftest.h"
+#include "engine/selftest.h"
 
 #include <string.h>
 
-#include "transformer.h"
+#include "engine/transformer.h"
 
 enum {
     DIM = 8, HIDDEN = 12, LAYERS = 2, HEADS = 2, KV_HEADS = 1, VOCAB = SELFTEST_VOCAB, SEQ = SELFTEST_STEPS,

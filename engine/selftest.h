@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "errors.h"
+#include "engine/errors.h"
 
 enum { SELFTEST_STEPS = 3, SELFTEST_VOCAB = 6 };
 

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "errors.h"
-#include "input_file.h"
+#include "engine/errors.h"
+#include "engine/input_file.h"
 
 #define TOKEN_BOS 1
 #define TOKEN_EOS 2

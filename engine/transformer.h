@@ -7,10 +7,10 @@
 #ifndef ENGINE_TRANSFORMER_H
 #define ENGINE_TRANSFORMER_H
 
-#include "errors.h"
-#include "f32.h"
-#include "mathlib.h"
-#include "weights.h"
+#include "engine/errors.h"
+#include "engine/f32.h"
+#include "engine/mathlib.h"
+#include "engine/weights.h"
 
 /* The 28-byte header of a legacy (version 0) llama2.c checkpoint. */
 typedef struct {
@@ -101,7 +101,7 @@ f32 *forward(Transformer *t, int token, int pos);
 #include <stddef.h>
 #include <stdint.h>
 
-#include "input_file.h"
+#include "engine/input_file.h"
 
 /* Largest run state (KV cache and buffers) a checkpoint may ask for. */
 #define RUN_STATE_MAX_BYTES ((uint64_t)4 << 30)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../trace/trace_reader.h"
+#include "trace/trace_reader.h"
 
 static void fail(const char *what) {
     fprintf(stderr, "fuzz_trace: %s\n", what);

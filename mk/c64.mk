@@ -78,6 +78,7 @@ C64_CFLAGS  ?= -O
 # (engine/softfloat/6502/, proven by test-softfloat-6502-fast; on the C64 they run in the
 # RAM under the KERNAL ROM)
 C64_DEFS     = -DF32_SOFT -DF32_SOFT_6502 -DENGINE_SMALL
+C64_DEFS    += -I.
 C64_SIM_DEFS = $(C64_DEFS)
 # a 576-byte C stack (the default is 2 KiB): the C64's memory is short, and the program's
 # deepest call chain took 312 bytes (measured under sim65 by filling the stack with a

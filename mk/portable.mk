@@ -21,7 +21,7 @@ $(PORTABLE_DIR)/soft_portable.o: $(PORTABLE_SOFT_SRC) $(PORTABLE_HDR) $(wildcard
                                  engine/f32.h mk/portable.mk
 	@mkdir -p $(@D)/soft
 	cd $(@D)/soft && rm -f *.o && $(CC) $(CFLAGS) -std=c89 -pedantic -Wall -Wextra -Werror -DF32_SOFT \
-	    -I$(CURDIR)/engine -c $(addprefix $(CURDIR)/,$(PORTABLE_SOFT_SRC))
+	    -I$(CURDIR) -c $(addprefix $(CURDIR)/,$(PORTABLE_SOFT_SRC))
 	$(CC) -r -nostdlib -o $(@D)/soft_all.o $(@D)/soft/*.o
 	$(OBJCOPY) --prefix-symbols=soft_ $(@D)/soft_all.o $@
 

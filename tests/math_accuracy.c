@@ -21,7 +21,7 @@
 
 #include <mpfr.h>
 
-#include "../engine/portable/portable_math.h"
+#include "engine/portable/portable_math.h"
 
 enum { FN_EXP, FN_POW, FN_SIN, FN_COS, FN_POW_GENERAL, FN_COUNT };
 

@@ -25,13 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/parse_float.h"
-#include "../engine/sampler.h"
-#include "../engine/tokenizer.h"
-#include "../ports/c64/common/decimal.h"
-#include "../ports/c64/common/image.h"
-#include "../ports/c64/common/xmem.h"
-#include "../ports/c64/common/xtokenizer.h"
+#include "engine/parse_float.h"
+#include "engine/sampler.h"
+#include "engine/tokenizer.h"
+#include "ports/c64/common/decimal.h"
+#include "ports/c64/common/image.h"
+#include "ports/c64/common/xmem.h"
+#include "ports/c64/common/xtokenizer.h"
 
 static const char *models_dir, *build_dir, *golden_dir;
 

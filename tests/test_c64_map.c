@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../ports/c64/common/image.h"
+#include "ports/c64/common/image.h"
 
 #define C_STACK 0x240UL    /* __STACKSIZE__ in mk/c64.mk */
 #define C64_START 0x0801UL /* after the load address */

@@ -26,10 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../ports/c64/c64/reu.h"
-#include "../ports/c64/common/image.h"
-#include "c64_fake/c64.h"
-#include "c64_fake/cbm.h"
+#include "ports/c64/c64/reu.h"
+#include "ports/c64/common/image.h"
+#include "tests/c64_fake/c64.h"
+#include "tests/c64_fake/cbm.h"
 
 int c64_main(void); /* ports/c64/c64/main.c, compiled with -Dmain=c64_main -Dexit=c64_exit */
 

@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/forward_fast.h"
-#include "../engine/transformer.h"
+#include "engine/forward_fast.h"
+#include "engine/transformer.h"
 
 #define BOS 1 /* the token every sequence starts with */
 

@@ -34,8 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/transformer.h"
-#include "testutil.h"
+#include "engine/transformer.h"
+#include "tests/testutil.h"
 
 static const char *root;
 static const char *models;

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/parse_float.h"
+#include "engine/parse_float.h"
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
 static uint32_t rand_u32(void) {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../trace/trace_reader.h"
-#include "../trace/trace_writer.h"
+#include "trace/trace_reader.h"
+#include "trace/trace_writer.h"
 
 /* ---- a growable buffer the writer writes into ---- */
 

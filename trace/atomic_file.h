@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "../engine/errors.h"
+#include "engine/errors.h"
 
 typedef struct {
     FILE *file;      /* write here */

@@ -1,4 +1,4 @@
-#include "trace_recorder.h"
+#include "trace/trace_recorder.h"
 
 #include <stdint.h>
 #include <stdlib.h>

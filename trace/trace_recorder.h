@@ -4,9 +4,9 @@
 #ifndef TRACE_RECORDER_H
 #define TRACE_RECORDER_H
 
-#include "../engine/errors.h"
-#include "atomic_file.h"
-#include "trace_writer.h"
+#include "engine/errors.h"
+#include "trace/atomic_file.h"
+#include "trace/trace_writer.h"
 
 typedef struct {
     AtomicFile out;

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../engine/sampler.h"
-#include "../../engine/tokenizer.h"
-#include "../../engine/transformer.h"
+#include "engine/sampler.h"
+#include "engine/tokenizer.h"
+#include "engine/transformer.h"
 
 #if defined(MUTANT_BYTE_PIECES) || defined(MUTANT_BOS_SPACE)
 const char *__real_decode(const Tokenizer *t, int prev_token, int token);

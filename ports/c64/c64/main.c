@@ -26,12 +26,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../../trace/trace_writer.h"
-#include "../common/console.h"
-#include "../common/decimal.h"
-#include "../common/program.h"
-#include "../common/xmem.h"
-#include "irq.h"
+#include "trace/trace_writer.h"
+#include "ports/c64/common/console.h"
+#include "ports/c64/common/decimal.h"
+#include "ports/c64/common/program.h"
+#include "ports/c64/common/xmem.h"
+#include "ports/c64/c64/irq.h"
 
 #ifdef __CC65__
 #define SCREEN_RAM ((unsigned char *)0x0400)

@@ -14,7 +14,7 @@
 #ifndef PORTS_C64_DECIMAL_H
 #define PORTS_C64_DECIMAL_H
 
-#include "../../../engine/f32.h"
+#include "engine/f32.h"
 
 /* 0 and the value in *out, or -1 when the text is not a number this parser takes. */
 int decimal_parse(const char *text, f32 *out);

@@ -1,10 +1,10 @@
 /* The tokenizer on the image's compact section; see xtokenizer.h. */
-#include "xtokenizer.h"
+#include "ports/c64/common/xtokenizer.h"
 
 #include <string.h>
 
-#include "../../../engine/f32.h"
-#include "image.h"
+#include "engine/f32.h"
+#include "ports/c64/common/image.h"
 
 static xaddr section;
 static int vocab;

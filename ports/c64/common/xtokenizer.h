@@ -11,7 +11,7 @@
 #ifndef PORTS_C64_XTOKENIZER_H
 #define PORTS_C64_XTOKENIZER_H
 
-#include "xmem.h"
+#include "ports/c64/common/xmem.h"
 
 #define XTOK_BOS 1
 #define XTOK_EOS 2

@@ -18,11 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../../trace/trace_writer.h"
-#include "../common/console.h"
-#include "../common/decimal.h"
-#include "../common/program.h"
-#include "../common/xmem.h"
+#include "trace/trace_writer.h"
+#include "ports/c64/common/console.h"
+#include "ports/c64/common/decimal.h"
+#include "ports/c64/common/program.h"
+#include "ports/c64/common/xmem.h"
 
 static char line[256];
 static unsigned used;
