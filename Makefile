@@ -28,13 +28,13 @@ PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable
                engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
                engine/portable/p_sinf.c engine/portable/p_cosf.c
 PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
-ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/kernels.c engine/tokenizer.c \
-             engine/sampler.c engine/u64.c engine/mathlib.c engine/fpcheck.c engine/parse_float.c engine/input_file.c \
-             $(PORTABLE_SRC) engine/forward_fast.c
-ENGINE_HDR = $(wildcard engine/*.h) $(PORTABLE_HDR)
+ENGINE_SRC = host/errors.c host/checkpoint.c engine/forward.c engine/kernels.c host/tokenizer.c \
+             engine/sampler.c engine/u64.c engine/mathlib.c host/fpcheck.c host/parse_float.c host/input_file.c \
+             $(PORTABLE_SRC) host/forward_fast.c
+ENGINE_HDR = $(wildcard engine/*.h host/*.h) $(PORTABLE_HDR)
 # The trace writer (C89, shared with the ports) and the host's trace files.
-TRACE_SRC  = trace/trace_writer.c trace/trace_recorder.c trace/atomic_file.c trace/sha256.c
-TRACE_HDR  = $(wildcard trace/*.h)
+TRACE_SRC  = engine/trace_writer.c host/trace_recorder.c host/atomic_file.c host/sha256.c
+TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host/sha256.h
 
 # Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`),
 # ENGINE_SRC (linked into ./run and the ports).

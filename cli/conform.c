@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/program_io.h"
-#include "trace/trace_reader.h"
+#include "host/program_io.h"
+#include "host/trace_reader.h"
 #include "cli/conform_check.h"
 #include "cli/conform_diff.h"
 #include "cli/conform_report.h"

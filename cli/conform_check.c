@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trace/trace_reader.h"
+#include "host/trace_reader.h"
 #include "cli/conform_report.h"
 
 #define MAX_ARGS 32

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "trace/trace_reader.h"
+#include "host/trace_reader.h"
 #include "cli/conform_str.h"
 #include "cli/conform_align.h"
 #include "cli/conform_capture.h"

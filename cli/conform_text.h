@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "trace/trace_reader.h"
+#include "host/trace_reader.h"
 #include "cli/conform_str.h"
 
 typedef struct {

@@ -101,7 +101,7 @@ f32 *forward(Transformer *t, int token, int pos);
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/input_file.h"
+#include "host/input_file.h"
 
 /* Largest run state (KV cache and buffers) a checkpoint may ask for. */
 #define RUN_STATE_MAX_BYTES ((uint64_t)4 << 30)
@@ -120,7 +120,7 @@ int transformer_init_from_image(Transformer *t, unsigned char *image, size_t siz
 
 /* Reads a checkpoint file into memory and initialises t, run state included. */
 int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err);
-/* The same, telling watch (engine/input_file.h) the file's identity and every byte read;
+/* The same, telling watch (host/input_file.h) the file's identity and every byte read;
  * the checkpoint must be a regular file. */
 int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch, ErrorText *warning,
                              ErrorText *err);

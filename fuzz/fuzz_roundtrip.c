@@ -18,7 +18,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "trace/trace_reader.h"
+#include "host/trace_reader.h"
 
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
 

@@ -40,9 +40,9 @@ C64_IMAGE_HDR = $(C64_DIR)/common/image.h
 # file of the sim65 runs
 C64_IMAGE    = $(C64_BUILD)/stories260K.reu
 
-$(C64PACK): $(C64_DIR)/tools/c64pack.c $(C64_IMAGE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/sha256.c trace/atomic_file.c | $(BUILD)
+$(C64PACK): $(C64_DIR)/tools/c64pack.c $(C64_IMAGE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) host/sha256.c host/atomic_file.c | $(BUILD)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(C64_DIR)/tools/c64pack.c $(ENGINE_SRC) trace/sha256.c trace/atomic_file.c $(LDLIBS)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(C64_DIR)/tools/c64pack.c $(ENGINE_SRC) host/sha256.c host/atomic_file.c $(LDLIBS)
 
 $(C64_IMAGE): $(C64PACK) $(MODELS)/stories260K.bin $(MODELS)/tok512.bin
 	$(C64PACK) $(MODELS)/stories260K.bin $(MODELS)/tok512.bin $@ --reu-kb 2048
@@ -85,7 +85,7 @@ C64_SIM_DEFS = $(C64_DEFS)
 # pattern during a top-p run, before the assembly fast paths, which call no C)
 C64_LDFLAGS  = -Wl -D,__STACKSIZE__=0x0240
 C64_ENGINE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
-                 $(sort $(wildcard engine/portable/*.c engine/softfloat/*.c)) trace/trace_writer.c
+                 $(sort $(wildcard engine/portable/*.c engine/softfloat/*.c)) engine/trace_writer.c
 C64_PROGRAM_SRC = $(C64_DIR)/common/model.c $(C64_DIR)/common/program.c $(C64_DIR)/common/xtokenizer.c \
                   $(C64_DIR)/common/decimal.c
 C64_6502_HDR = $(ENGINE_HDR) $(wildcard engine/softfloat/*.h engine/softfloat/6502/*.h engine/portable/*.h) $(TRACE_HDR) $(C64_COMMON_HDR)
@@ -139,9 +139,9 @@ capture-c64: $(RUN65) $(C64_IMAGE) conform
 RUN65_NATIVE = $(C64_BUILD)/run65-native
 RUN65_NATIVE_SRC = $(C64_PROGRAM_SRC) $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c
 
-$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c mk/c64.mk
+$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) engine/trace_writer.c mk/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) trace/trace_writer.c $(LDLIBS)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) engine/trace_writer.c $(LDLIBS)
 
 test-c64-host: $(TEST_C64_HOST) $(C64_IMAGE) $(C64_BUILD)/synth32k.img $(RUN65_NATIVE)
 	$(TEST_C64_HOST) $(MODELS) $(BUILD) golden
@@ -157,10 +157,10 @@ $(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FA
 	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
 
 $(TEST_C64_PROGRAM): tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
-                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) trace/trace_writer.c
+                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) engine/trace_writer.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I tests/c64_fake -o $@ tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
-	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) trace/trace_writer.c -lcmocka $(LDLIBS)
+	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) engine/trace_writer.c -lcmocka $(LDLIBS)
 
 .PHONY: test-c64-program
 test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE) $(C64_PRG)

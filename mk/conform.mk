@@ -5,9 +5,9 @@
 #   make test-conform  conform's tests (tests/test_conform.c, cmocka)
 
 CONFORM_SRC = cli/conform.c cli/conform_diff.c cli/conform_report.c cli/conform_text.c cli/conform_str.c \
-              $(CONFORM_CHECK_SRC) trace/trace_reader.c trace/trace_writer.c
+              $(CONFORM_CHECK_SRC) host/trace_reader.c engine/trace_writer.c
 CONFORM_HDR = cli/conform_diff.h cli/conform_report.h cli/conform_text.h cli/conform_str.h \
-              $(CONFORM_CHECK_HDR) trace/trace_reader.h trace/trace_writer.h
+              $(CONFORM_CHECK_HDR) host/trace_reader.h engine/trace_writer.h
 # Captures as ports print them, diagnoses and `conform check` (mk/conform_check.mk).
 CONFORM_CHECK_SRC = cli/conform_capture.c cli/conform_align.c cli/conform_diagnose.c cli/conform_check.c \
                     cli/conform_check_report.c cli/conform_html.c
@@ -22,8 +22,8 @@ conform: $(CONFORM_SRC) $(CONFORM_HDR)
 
 CMOCKA_LIBS ?= -lcmocka
 
-$(BUILD)/test_trace: tests/test_trace.c trace/trace_reader.c trace/trace_writer.c trace/trace_reader.h trace/trace_writer.h | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_trace.c trace/trace_reader.c trace/trace_writer.c $(CMOCKA_LIBS) $(LDLIBS)
+$(BUILD)/test_trace: tests/test_trace.c host/trace_reader.c engine/trace_writer.c host/trace_reader.h engine/trace_writer.h | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_trace.c host/trace_reader.c engine/trace_writer.c $(CMOCKA_LIBS) $(LDLIBS)
 
 $(BUILD)/test_conform: tests/test_conform.c $(CONFORM_SRC) $(CONFORM_HDR) | $(BUILD)
 	$(CC) $(CFLAGS) $(REFFLAGS) -DCONFORM_NO_MAIN -o $@ tests/test_conform.c $(CONFORM_SRC) $(CMOCKA_LIBS) $(LDLIBS)

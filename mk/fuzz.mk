@@ -25,7 +25,7 @@ CMOCKA_LIBS  ?= -lcmocka
 
 # The targets; trace and diff once the trace reader and conform exist.
 FUZZ_TARGETS = checkpoint tokenizer options
-FUZZ_TRACE_SRC = trace/trace_reader.c
+FUZZ_TRACE_SRC = host/trace_reader.c
 ifneq ($(and $(wildcard $(FUZZ_TRACE_SRC)),$(wildcard fuzz/fuzz_trace.c)),)
 FUZZ_TARGETS += trace
 endif
@@ -41,8 +41,8 @@ FUZZ_LINK_checkpoint = $(ENGINE_SRC)
 FUZZ_LINK_tokenizer  = $(ENGINE_SRC)
 FUZZ_LINK_options    = $(ENGINE_SRC) $(TRACE_SRC)
 FUZZ_CONFORM_SRC     = $(filter-out cli/synthgen.c,$(wildcard cli/conform*.c))
-FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) trace/trace_writer.c
-FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) trace/trace_writer.c
+FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) engine/trace_writer.c
+FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) engine/trace_writer.c
 FUZZ_EXTRA_options   = -Wno-unused-function
 FUZZ_LINK_roundtrip  = $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC)
 FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN

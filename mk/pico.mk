@@ -19,7 +19,7 @@ PICO_WRAP     = main printf fprintf sprintf snprintf vprintf vfprintf vsprintf v
 PICO_LDFLAGS  = --specs=rdimon.specs -T $(PICO_DIR)/pico.ld -Wl,--gc-sections \
                 $(foreach f,$(PICO_WRAP),-Wl,--wrap=$(f))
 PICO_COMPILE  = $(PICO_CC) $(PICO_ARCH) $(PICO_CFLAGS) $(REFFLAGS) -include $(PICO_DIR)/compat.h
-PICO_HOST_ONLY = engine/forward_fast.c
+PICO_HOST_ONLY = host/forward_fast.c
 PICO_RUN_SRC  = run.c $(filter-out $(PICO_HOST_ONLY),$(ENGINE_SRC)) $(TRACE_SRC)
 PICO_ELF      = $(BUILD)/pico/run.elf
 PICO_ECHO_ELF = $(BUILD)/pico/argv-echo.elf

@@ -1,6 +1,6 @@
 # The portable math mode (engine/portable/: expf, powf, sinf, cosf from binary32 operations
 # only, the same bits on every IEEE-754 platform) with its accuracy tests against MPFR, and
-# the integer-only number parser engine/parse_float.c (docs/portable-math.md).
+# the integer-only number parser host/parse_float.c (docs/portable-math.md).
 #
 #   make test-portable-math    cmocka: tables, special values, 10^6 inputs per function
 #                              against MPFR (fails if any error exceeds 1 ULP), and the
@@ -36,10 +36,10 @@ $(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/math_accuracy.c $(PORTABLE_SRC) $(MPFR_LIBS) $(LDLIBS)
 
-$(PORTABLE_DIR)/test_parse_float: tests/test_parse_float.c engine/parse_float.c engine/parse_float.h \
+$(PORTABLE_DIR)/test_parse_float: tests/test_parse_float.c host/parse_float.c host/parse_float.h \
                                   engine/f32.h mk/portable.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_parse_float.c engine/parse_float.c -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_parse_float.c host/parse_float.c -lcmocka $(LDLIBS)
 
 .PHONY: test-portable-math test-math-accuracy test-parse-float
 test-portable-math: $(PORTABLE_DIR)/test_portable_math

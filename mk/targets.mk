@@ -33,7 +33,7 @@ ppc64le_CC      = powerpc64le-linux-gnu-gcc
 ppc64le_EMU     = qemu-ppc64le
 ppc64le_SYSROOT = /usr/powerpc64le-linux-gnu
 # GCC sets FLT_EVAL_METHOD 1 on s390x under -std=c11, although the FPU computes in float;
-# fast excess precision keeps float expressions in float (engine/fpcheck.h).
+# fast excess precision keeps float expressions in float (host/fpcheck.h).
 s390x_CC        = s390x-linux-gnu-gcc
 s390x_FLAGS     = -fexcess-precision=fast
 s390x_EMU       = qemu-s390x
@@ -43,7 +43,7 @@ mips_CC         = mips-linux-gnu-gcc
 mips_LIBS       = -latomic
 mips_EMU        = qemu-mips
 mips_SYSROOT    = /usr/mips-linux-gnu
-# SSE2 arithmetic, never the x87 (engine/fpcheck.h refuses a build without these flags).
+# SSE2 arithmetic, never the x87 (host/fpcheck.h refuses a build without these flags).
 # An x86-64 host runs it on its own CPU (through the sysroot's loader): qemu-i386 7.2
 # stalls the fast path's two threads (no progress in a minute), which finish in milliseconds on the CPU.
 i686_CC         = i686-linux-gnu-gcc

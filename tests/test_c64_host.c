@@ -25,9 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/parse_float.h"
+#include "host/parse_float.h"
 #include "engine/sampler.h"
-#include "engine/tokenizer.h"
+#include "host/tokenizer.h"
 #include "ports/c64/common/decimal.h"
 #include "ports/c64/common/image.h"
 #include "ports/c64/common/xmem.h"

@@ -3,7 +3,7 @@
  * plain text captures in ASCII and PETSCII; usage errors; a real run of ./run.
  *
  * conform_main runs in-process with its output in temporary files. Traces are written
- * with trace/trace_writer.c into $CONFORM_SCRATCH (default build/conform-scratch, which
+ * with engine/trace_writer.c into $CONFORM_SCRATCH (default build/conform-scratch, which
  * must exist); $CONFORM_MODELS names the models folder for the real run. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
 

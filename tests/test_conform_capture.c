@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
 

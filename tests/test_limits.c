@@ -24,7 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/tokenizer.h"
+#include "host/tokenizer.h"
 #include "engine/transformer.h"
 
 extern char **environ;

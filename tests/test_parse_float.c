@@ -1,4 +1,4 @@
-/* cmocka tests of engine/parse_float.c against glibc: for every string, the bits and the
+/* cmocka tests of host/parse_float.c against glibc: for every string, the bits and the
  * end pointer must equal those of (float)strtod(s, &end).
  *
  * Strings (over 10^6 in all): fixed edge cases (syntax, inf/nan, thresholds), random
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/parse_float.h"
+#include "host/parse_float.h"
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
 static uint32_t rand_u32(void) {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/tokenizer.h"
+#include "host/tokenizer.h"
 #include "tests/testutil.h"
 
 static const char *models_dir;

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 #include "ports/c64/common/console.h"
 #include "ports/c64/common/decimal.h"
 #include "ports/c64/common/program.h"

@@ -1,6 +1,6 @@
 /* A small decimal parser for the 6502 program's temperature and top-p: the bits of
  * (float)strtod(text) for the numbers it accepts, in a few hundred bytes instead of
- * engine/parse_float.c's several kilobytes.
+ * host/parse_float.c's several kilobytes.
  *
  * Accepted: optional white space, an optional sign, digits with an optional '.', nothing
  * after; at most 7 digits after the point, and the digits without the point (leading

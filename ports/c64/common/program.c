@@ -11,7 +11,7 @@
 
 #include "engine/sampler.h"
 #include "engine/transformer.h"
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 #include "ports/c64/common/console.h"
 #include "ports/c64/common/model.h"
 #include "ports/c64/common/xtokenizer.h"

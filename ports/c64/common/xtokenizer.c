@@ -32,7 +32,7 @@ void xtok_open(xaddr at, int vocab_size) {
     vocab = vocab_size;
 }
 
-/* The classic halving search over the ids sorted by piece, as engine/tokenizer.c's
+/* The classic halving search over the ids sorted by piece, as host/tokenizer.c's
  * str_lookup: with equal pieces it finds the same one. */
 int xtok_lookup(const char *str) {
     unsigned lo = 0, hi = (unsigned)vocab, mid;

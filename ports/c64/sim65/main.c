@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 #include "ports/c64/common/console.h"
 #include "ports/c64/common/decimal.h"
 #include "ports/c64/common/program.h"

@@ -2,7 +2,7 @@
  *
  * Characters are written as numeric ASCII codes rather than character literals, because
  * cc65 translates literals to PETSCII on C64 targets. */
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 
 #define A_SPACE 0x20
 #define A_PERCENT 0x25

@@ -3,7 +3,7 @@
  * File: int32 max_token_length, then per token: float32 score, int32 length, the bytes.
  * Lookups sort the vocabulary with a stable merge sort and search it with the classic
  * halving bsearch, so the result is the same on every libc. */
-#include "engine/tokenizer.h"
+#include "host/tokenizer.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/byteorder.h"
+#include "host/byteorder.h"
 
 /* Longest token string we accept: far above any real vocabulary, small enough for int math. */
 #define TOKEN_LENGTH_LIMIT (1 << 20)

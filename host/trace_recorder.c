@@ -1,4 +1,4 @@
-#include "trace/trace_recorder.h"
+#include "host/trace_recorder.h"
 
 #include <stdint.h>
 #include <stdlib.h>

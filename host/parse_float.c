@@ -14,7 +14,7 @@
  * significand (nearest even; the binary64 value is always normal here), which is rounded
  * again to 24 bits, or fewer for a binary32 subnormal, nearest even: glibc's double
  * rounding, reproduced exactly. */
-#include "engine/parse_float.h"
+#include "host/parse_float.h"
 
 #define MAX_DIGITS 200
 #define MAX_HEX_DIGITS 30

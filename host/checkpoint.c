@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/byteorder.h"
-#include "engine/input_file.h"
+#include "host/byteorder.h"
+#include "host/input_file.h"
 
 /* The magic of the newer llama2.c export formats (versions 1 and 2). */
 #define AK42_MAGIC 0x616b3432u

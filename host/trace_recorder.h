@@ -5,8 +5,8 @@
 #define TRACE_RECORDER_H
 
 #include "engine/errors.h"
-#include "trace/atomic_file.h"
-#include "trace/trace_writer.h"
+#include "host/atomic_file.h"
+#include "engine/trace_writer.h"
 
 typedef struct {
     AtomicFile out;

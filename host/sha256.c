@@ -1,5 +1,5 @@
 /* SHA-256 per FIPS 180-4: 64-byte blocks, 64 rounds of the compression function. */
-#include "trace/sha256.h"
+#include "host/sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * damage in the middle), the fields (KEY=VALUE, each record's exact set of keys), then the
  * record's place in the trace (header order, positions, levels). Every allocation is
  * checked; every failure ends in one error message. */
-#include "trace/trace_reader.h"
+#include "host/trace_reader.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace/trace_writer.h"
+#include "engine/trace_writer.h"
 
 #define QUOTE_BYTES 40 /* how much of a value an error message quotes */
 #define QUOTE_SIZE (QUOTE_BYTES * 4 + 8)

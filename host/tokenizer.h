@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "engine/errors.h"
-#include "engine/input_file.h"
+#include "host/input_file.h"
 
 #define TOKEN_BOS 1
 #define TOKEN_EOS 2
@@ -32,7 +32,7 @@ typedef struct {
 int tokenizer_init_from_image(Tokenizer *t, const unsigned char *image, size_t size, int vocab_size,
                               const char *name, ErrorText *err);
 int tokenizer_load(Tokenizer *t, const char *path, int vocab_size, ErrorText *err);
-/* The same, telling watch (engine/input_file.h) the file's identity and the bytes read;
+/* The same, telling watch (host/input_file.h) the file's identity and the bytes read;
  * the tokenizer must be a regular file. */
 int tokenizer_load_watched(Tokenizer *t, const char *path, int vocab_size, InputWatch *watch, ErrorText *err);
 void tokenizer_free(Tokenizer *t);

@@ -17,7 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 
-#include "engine/forward_fast.h"
+#include "host/forward_fast.h"
 
 #if FAST_PATH /* else forward_fast.h has stubs (and a target may lack pthread.h) */
 #include <pthread.h>

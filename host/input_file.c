@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-#include "engine/input_file.h"
+#include "host/input_file.h"
 
 #include <errno.h>
 #include <string.h>

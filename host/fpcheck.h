@@ -1,7 +1,7 @@
 /* Guards against builds that would break bit-exactness with the reference order.
  * Compile time: -ffast-math and excess precision (x87) are refused.
  * Start-up: fp_environment_check() catches FMA contraction and flush-to-zero, here and in
- * the forward pass (engine/selftest.c runs it on a tiny model). */
+ * the forward pass (host/selftest.c runs it on a tiny model). */
 #ifndef ENGINE_FPCHECK_H
 #define ENGINE_FPCHECK_H
 

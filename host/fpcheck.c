@@ -1,9 +1,9 @@
-#include "engine/fpcheck.h"
+#include "host/fpcheck.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#include "engine/selftest.h"
+#include "host/selftest.h"
 
 static uint32_t bits_of(float f) {
     uint32_t u;

@@ -1,5 +1,5 @@
 #define _XOPEN_SOURCE 700 /* realpath, fchmod */
-#include "trace/atomic_file.h"
+#include "host/atomic_file.h"
 
 #include <errno.h>
 #include <stdlib.h>

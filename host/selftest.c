@@ -6,7 +6,7 @@
  * only: an integer in [1, 2) by its bits, minus 1.5, times a power of two), so products
  * need all their bits and a fused multiply-add or a double-precision intermediate rounds
  * differently. It costs a few thousand multiplications (microseconds). */
-#include "engine/selftest.h"
+#include "host/selftest.h"
 
 #include <string.h>
 
