@@ -21,23 +21,35 @@ MODELS     ?= $(if $(wildcard models/stories260K.bin),models,$(SHARED)/models)
 ACCEPTANCE ?= $(SHARED)/acceptance/upstream-run
 BUILD  ?= build
 
-# The engine: everything ./run links. kernels.c is the one definition of the reference
-# arithmetic (C89, shared with the 6502 build); portable/ the portable math mode;
-# forward_fast.c the fast path (hosts with POSIX threads).
+# The core (engine/): the C89 code every target compiles, the host, the Pico, the 6502 and
+# every cross target: the kernels (the one definition of the reference arithmetic), the
+# forward pass, the sampler, u64, the math library switch, the portable math, soft-float
+# and the trace writer. `make check-c89` (part of make test) holds it to C89. The order is
+# the 6502 program's link order.
 PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
                engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
                engine/portable/p_sinf.c engine/portable/p_cosf.c
 PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
-ENGINE_SRC = host/errors.c host/checkpoint.c engine/forward.c engine/kernels.c host/tokenizer.c \
-             engine/sampler.c engine/u64.c engine/mathlib.c host/fpcheck.c host/parse_float.c host/input_file.c \
-             $(PORTABLE_SRC) host/forward_fast.c
-ENGINE_HDR = $(wildcard engine/*.h host/*.h) $(PORTABLE_HDR)
-# The trace writer (C89, shared with the ports) and the host's trace files.
-TRACE_SRC  = engine/trace_writer.c host/trace_recorder.c host/atomic_file.c host/sha256.c
+SOFTFLOAT_SRC = $(sort $(wildcard engine/softfloat/*.c))
+CORE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
+           $(sort $(PORTABLE_SRC) $(SOFTFLOAT_SRC)) engine/trace_writer.c
+CORE_HDR = $(wildcard engine/*.h engine/softfloat/*.h engine/softfloat/6502/*.h) $(PORTABLE_HDR)
+
+# Host-only (host/): what programs on an operating system add: checkpoint and tokenizer
+# files, number parsing, the floating-point environment check and its self-test, error
+# texts; HOST_FAST_SRC the fast path (POSIX threads; not on the Pico); HOST_TRACE_SRC the
+# trace recorder, sha256 and atomic files. ENGINE_SRC is what ./run and the host tests link.
+HOST_SRC = host/errors.c host/checkpoint.c host/tokenizer.c host/fpcheck.c host/parse_float.c \
+           host/input_file.c host/selftest.c
+HOST_FAST_SRC = host/forward_fast.c
+HOST_HDR = $(wildcard host/*.h)
+ENGINE_SRC = $(CORE_SRC) $(HOST_SRC) $(HOST_FAST_SRC)
+ENGINE_HDR = $(CORE_HDR) $(HOST_HDR)
+HOST_TRACE_SRC = host/trace_recorder.c host/atomic_file.c host/sha256.c
+TRACE_SRC  = $(HOST_TRACE_SRC)
 TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host/sha256.h
 
-# Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`),
-# ENGINE_SRC (linked into ./run and the ports).
+# Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`).
 ALL_TARGETS  =
 TEST_TARGETS =
 

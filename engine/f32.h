@@ -61,12 +61,20 @@ typedef float f32;
 #define f32_to_long(a) ((long)(a))
 #define f32_floor(a) floorf(a)
 
-static inline f32_bits_t f32_to_bits(f32 a) {
+/* C89 has no inline; GCC's __inline__ keeps -std=c89 -pedantic builds (make check-c89) quiet */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#define F32_INLINE static inline
+#elif defined(__GNUC__)
+#define F32_INLINE static __inline__
+#else
+#define F32_INLINE static
+#endif
+F32_INLINE f32_bits_t f32_to_bits(f32 a) {
     unsigned int u; /* 32 bits on every host and ARM target this builds for */
     memcpy(&u, &a, sizeof u);
     return (f32_bits_t)u;
 }
-static inline f32 f32_from_bits(f32_bits_t b) {
+F32_INLINE f32 f32_from_bits(f32_bits_t b) {
     unsigned int u = (unsigned int)(b & 0xFFFFFFFFUL);
     f32 a;
     memcpy(&a, &u, sizeof a);

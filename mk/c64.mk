@@ -84,8 +84,7 @@ C64_SIM_DEFS = $(C64_DEFS)
 # deepest call chain took 312 bytes (measured under sim65 by filling the stack with a
 # pattern during a top-p run, before the assembly fast paths, which call no C)
 C64_LDFLAGS  = -Wl -D,__STACKSIZE__=0x0240
-C64_ENGINE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
-                 $(sort $(wildcard engine/portable/*.c engine/softfloat/*.c)) engine/trace_writer.c
+C64_ENGINE_SRC = $(CORE_SRC)
 C64_PROGRAM_SRC = $(C64_DIR)/common/model.c $(C64_DIR)/common/program.c $(C64_DIR)/common/xtokenizer.c \
                   $(C64_DIR)/common/decimal.c
 C64_6502_HDR = $(ENGINE_HDR) $(wildcard engine/softfloat/*.h engine/softfloat/6502/*.h engine/portable/*.h) $(TRACE_HDR) $(C64_COMMON_HDR)
@@ -139,9 +138,9 @@ capture-c64: $(RUN65) $(C64_IMAGE) conform
 RUN65_NATIVE = $(C64_BUILD)/run65-native
 RUN65_NATIVE_SRC = $(C64_PROGRAM_SRC) $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c
 
-$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) engine/trace_writer.c mk/c64.mk
+$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) mk/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) engine/trace_writer.c $(LDLIBS)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) $(LDLIBS)
 
 test-c64-host: $(TEST_C64_HOST) $(C64_IMAGE) $(C64_BUILD)/synth32k.img $(RUN65_NATIVE)
 	$(TEST_C64_HOST) $(MODELS) $(BUILD) golden
@@ -157,10 +156,10 @@ $(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FA
 	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
 
 $(TEST_C64_PROGRAM): tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
-                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR) engine/trace_writer.c
+                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I tests/c64_fake -o $@ tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
-	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) engine/trace_writer.c -lcmocka $(LDLIBS)
+	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 .PHONY: test-c64-program
 test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE) $(C64_PRG)

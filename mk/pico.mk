@@ -1,8 +1,8 @@
 # The Cortex-M33 (RP2350-class) build: run.c and the engine cross-compiled for a bare-metal
 # Cortex-M33 with its single-precision FPU, newlib and Arm semihosting, run under
-# qemu-system-arm -M mps2-an505 (docs/pico.md). It compiles the same sources as ./run:
-# ENGINE_SRC and TRACE_SRC, whatever they hold, less PICO_HOST_ONLY: sources for hosts only
-# (the fast path needs POSIX threads, which bare-metal newlib has not; run.c does not call it).
+# qemu-system-arm -M mps2-an505 (docs/pico.md). It compiles the sources of ./run but the
+# fast path: CORE_SRC, HOST_SRC and HOST_TRACE_SRC (the fast path needs POSIX threads,
+# which bare-metal newlib has not; run.c does not call it).
 #
 #   make pico       builds $(BUILD)/pico/run.elf
 #   make test-pico  checks argument passing, then runs the acceptance cases under QEMU
@@ -19,8 +19,7 @@ PICO_WRAP     = main printf fprintf sprintf snprintf vprintf vfprintf vsprintf v
 PICO_LDFLAGS  = --specs=rdimon.specs -T $(PICO_DIR)/pico.ld -Wl,--gc-sections \
                 $(foreach f,$(PICO_WRAP),-Wl,--wrap=$(f))
 PICO_COMPILE  = $(PICO_CC) $(PICO_ARCH) $(PICO_CFLAGS) $(REFFLAGS) -include $(PICO_DIR)/compat.h
-PICO_HOST_ONLY = host/forward_fast.c
-PICO_RUN_SRC  = run.c $(filter-out $(PICO_HOST_ONLY),$(ENGINE_SRC)) $(TRACE_SRC)
+PICO_RUN_SRC  = run.c $(CORE_SRC) $(HOST_SRC) $(HOST_TRACE_SRC)
 PICO_ELF      = $(BUILD)/pico/run.elf
 PICO_ECHO_ELF = $(BUILD)/pico/argv-echo.elf
 

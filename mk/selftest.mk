@@ -4,8 +4,6 @@
 #   make test-refused-builds  builds that must be refused, beside the same builds done right
 #   make bench-selftest       what the self-test costs (microseconds a run)
 
-ENGINE_SRC += host/selftest.c
-
 REFUSED_SRC = run.c $(ENGINE_SRC) $(TRACE_SRC)
 
 .PHONY: test-refused-builds bench-selftest
