@@ -20,6 +20,8 @@ SHARED     ?= ../shared
 MODELS     ?= $(if $(wildcard models/stories260K.bin),models,$(SHARED)/models)
 ACCEPTANCE ?= $(SHARED)/acceptance/upstream-run
 BUILD  ?= build
+# Models some golden scenarios need, made at test time (mk/golden_synth.mk).
+GOLDEN_SYNTH_MODELS = $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
 
 # The core (engine/): the C89 code every target compiles, the host, the Pico, the 6502 and
 # every cross target: the kernels (the one definition of the reference arithmetic), the
@@ -59,6 +61,10 @@ TEST_TARGETS =
 $(BUILD):
 	mkdir -p $@
 
+# Each port's fragment (ports/NAME/NAME.mk) first: the harness's fragments name the ports'
+# programs in prerequisites, which make expands as it reads them. A port's fragment uses
+# only the variables above, or defers them ($$(VAR)) in rules it makes with $(eval).
+include $(sort $(wildcard ports/*/*.mk))
 include $(sort $(wildcard mk/*.mk))
 
 # After the fragments, so that the prerequisites see everything they appended.

@@ -12,7 +12,7 @@
 #if defined(__FAST_MATH__)
 #error "reference builds must not use -ffast-math or -Ofast: results would depend on the compiler"
 #endif
-/* Excess precision: the message names the target's fix (mk/targets.mk uses it). */
+/* Excess precision: the message names the target's fix (ports/cross/cross.mk uses it). */
 #if defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ != 0
 #if defined(__s390x__) || defined(__s390__)
 #error "s390x: GCC evaluates float in double under ISO C (FLT_EVAL_METHOD 1); the FPU computes in float: compile with -fexcess-precision=fast"

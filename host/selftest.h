@@ -1,7 +1,7 @@
 /* The start-up self-test of the reference arithmetic as built: the real forward pass
  * (engine/forward.c and the kernels of engine/kernels.c) runs three steps of a tiny
  * built-in model in portable math, and its logits must match constants that were checked
- * on x86-64 and aarch64 (and are reproduced by every cross target, mk/targets.mk).
+ * on x86-64 and aarch64 (and are reproduced by every cross target, ports/cross/cross.mk).
  * Compiler flags are per file, so a check of its own arithmetic (host/fpcheck.c) cannot
  * see that forward.c was built with FMA contraction or excess precision; this can. */
 #ifndef ENGINE_SELFTEST_H

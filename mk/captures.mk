@@ -5,7 +5,7 @@ CAPTURE_MATHS ?= libm portable
 
 .PHONY: capture-pico
 capture-pico: pico conform
-	PICO_ELF=$(PICO_ELF) RUNNER=scripts/run-pico.sh OUT=golden/captures/pico PLATFORM=$(PICO_PLATFORM) \
+	PICO_ELF=$(PICO_ELF) RUNNER=ports/pico/run.sh OUT=golden/captures/pico PLATFORM=$(PICO_PLATFORM) \
 	    MODELS=$(MODELS) MATHS="$(CAPTURE_MATHS)" scripts/golden.sh regen
 	scripts/capture-report.sh pico > golden/captures/pico/REPORT.md.tmp
 	mv golden/captures/pico/REPORT.md.tmp golden/captures/pico/REPORT.md

@@ -6,7 +6,7 @@
 #   make golden-synth-models   the two checkpoints
 #   make test-synth-rope       their RoPE tables hold cos and sin of pos * freq
 
-GOLDEN_SYNTH_MODELS = $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
+# GOLDEN_SYNTH_MODELS (the top Makefile, for the ports' fragments) names them.
 
 $(BUILD)/synth-mh512.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 64,172,4,8,8,512,256 $@ --seed 512

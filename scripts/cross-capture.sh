@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything CI records for one cross target (mk/targets.mk), under its runner:
+# Everything CI records for one cross target (ports/cross/cross.mk), under its runner:
 #  1. the golden scenarios in both math modes into golden/captures/NAME/MATH/ (portable must
 #     be bit-identical to the host golden: make test-captures gates on it);
 #  2. the recorded cases of the original run.c (gated here: every case must pass);
@@ -8,7 +8,7 @@
 #     REPORT.md (scripts/capture-report.sh).
 #
 # usage: scripts/cross-capture.sh NAME
-# Environment (mk/targets.mk sets them): RUNNER, RUNNER_FAST, FAST (identical|refused),
+# Environment (ports/cross/cross.mk sets them): RUNNER, RUNNER_FAST, FAST (identical|refused),
 # SCENARIOS, FAST_SCENARIOS, PLATFORM, MODELS, ACCEPTANCE, MATHS ("libm portable").
 set -euo pipefail
 name=${1:?usage: scripts/cross-capture.sh NAME}

@@ -4,7 +4,7 @@
 # then golden/captures/c64/REPORT.md (scripts/capture-report.sh). The gate is make test
 # (test-captures): each capture must be bit-identical to the host golden of its scenario.
 #
-# Environment: MODELS, RUN65, C64_IMAGES as for ports/c64/sim65/run65.sh; CYCLES (a file
+# Environment: MODELS, RUN65, C64_IMAGES as for ports/c64/run.sh; CYCLES (a file
 # that gets "NAME CYCLES" per scenario; default build/c64/capture-cycles.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,7 +19,7 @@ start=$SECONDS
 pids=() logs=()
 for name in $names; do
     log=$(mktemp "${TMPDIR:-/tmp}/capture-c64-$name-XXXXXX")
-    RUNNER=ports/c64/sim65/run65.sh OUT=$out PLATFORM=SIM65-6502-CC65 MATHS=portable ONLY=$name \
+    RUNNER=ports/c64/run.sh OUT=$out PLATFORM=SIM65-6502-CC65 MATHS=portable ONLY=$name \
         SIM65_CYCLES=$cycles scripts/golden.sh regen >"$log" 2>&1 &
     pids+=($!)
     logs+=("$log")

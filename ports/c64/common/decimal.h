@@ -9,7 +9,7 @@
  * the decimal. That equals glibc's (float)strtod, which rounds to binary64 first: a
  * double rounding differs only for values within 2^-53 (relative) of a binary32 midpoint,
  * and N / 10^k with 10^k < 2^28 is either a midpoint exactly or at least 2^-53 away from
- * every one. tests/test_c64_host.c checks it against parse_f32 on millions of strings.
+ * every one. ports/c64/tests/test_c64_host.c checks it against parse_f32 on millions of strings.
  * C89; the text is in ASCII whatever the compiler's character set. */
 #ifndef PORTS_C64_DECIMAL_H
 #define PORTS_C64_DECIMAL_H

@@ -13,7 +13,7 @@
  *   run65 IMAGE WORKDIR --heap POSITIONS
  *
  * prints the heap bytes the program allocates for the image's model and POSITIONS
- * positions, and does nothing else (tests/test_c64_map.c). */
+ * positions, and does nothing else (ports/c64/tests/test_c64_map.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -3,14 +3,14 @@
 // the current folder is passed as WASI_CWD, which the program enters before main
 // (ports/cross/wasi_cwd.c), so relative and absolute paths in the arguments both work.
 //
-// usage: node --no-warnings scripts/wasi-run.mjs PROGRAM.wasm [arguments...]
+// usage: node --no-warnings ports/cross/wasi-run.mjs PROGRAM.wasm [arguments...]
 import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 import { argv, cwd, exit, stderr } from 'node:process';
 
 const [program, ...args] = argv.slice(2);
 if (!program) {
-    stderr.write('wasi-run: usage: node scripts/wasi-run.mjs PROGRAM.wasm [arguments...]\n');
+    stderr.write('wasi-run: usage: node ports/cross/wasi-run.mjs PROGRAM.wasm [arguments...]\n');
     exit(2);
 }
 let bytes;

@@ -1,4 +1,4 @@
-/* Stand-in for cc65's <c64.h> and the C64's memory, for tests/test_c64_program.c: screen
+/* Stand-in for cc65's <c64.h> and the C64's memory, for ports/c64/tests/test_c64_program.c: screen
  * and colour memory are host arrays, the RUN/STOP flag, the keyboard buffer's length and
  * the jiffy clock are the test's. */
 #ifndef TESTS_C64_FAKE_C64_H

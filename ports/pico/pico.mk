@@ -14,7 +14,7 @@ PICO_ARCH     = -mcpu=cortex-m33 -mfpu=fpv5-sp-d16 -mfloat-abi=hard -mthumb
 PICO_DIR      = ports/pico
 # start-up, semihosting glue, argv splitting, C99 printf modifiers
 PICO_SRC      = $(PICO_DIR)/startup.S $(PICO_DIR)/semihost.c $(PICO_DIR)/argv.c $(PICO_DIR)/printf_c99.c
-PICO_DEPS     = $(PICO_DIR)/compat.h $(PICO_DIR)/pico.ld mk/pico.mk
+PICO_DEPS     = $(PICO_DIR)/compat.h $(PICO_DIR)/pico.ld ports/pico/pico.mk
 PICO_WRAP     = main printf fprintf sprintf snprintf vprintf vfprintf vsprintf vsnprintf
 PICO_LDFLAGS  = --specs=rdimon.specs -T $(PICO_DIR)/pico.ld -Wl,--gc-sections \
                 $(foreach f,$(PICO_WRAP),-Wl,--wrap=$(f))
@@ -38,10 +38,10 @@ $(PICO_ECHO_ELF): $(PICO_DIR)/argv_echo.c $(PICO_SRC) $(PICO_DEPS)
 	$(PICO_COMPILE) $(PICO_LDFLAGS) -o $@ $(PICO_DIR)/argv_echo.c $(PICO_SRC)
 
 test-pico-args: $(PICO_ECHO_ELF)
-	PICO_SELF_TEST=1 PICO_ELF=$(PICO_ECHO_ELF) scripts/run-pico.sh
+	PICO_SELF_TEST=1 PICO_ELF=$(PICO_ECHO_ELF) ports/pico/run.sh
 
 test-pico: test-pico-args $(PICO_ELF)
-	PICO_ELF=$(PICO_ELF) scripts/acceptance.sh scripts/run-pico.sh $(ACCEPTANCE) $(MODELS)
+	PICO_ELF=$(PICO_ELF) scripts/acceptance.sh ports/pico/run.sh $(ACCEPTANCE) $(MODELS)
 
 # about 15 s: the 24 cases run at full speed under QEMU
 TEST_TARGETS += test-pico

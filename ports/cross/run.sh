@@ -2,11 +2,11 @@
 # Runs a cross build of run.c like ./run: the same arguments, standard input, standard
 # output, standard error and exit status (the runner contract of scripts/golden.sh).
 # Linux targets run under qemu-user with the target's sysroot (or on the host's CPU when it
-# runs their code); wasm32-wasi under Node's WASI (scripts/wasi-run.mjs). mk/targets.mk writes a wrapper per target,
+# runs their code); wasm32-wasi under Node's WASI (ports/cross/wasi-run.mjs). ports/cross/cross.mk writes a wrapper per target,
 # $(BUILD)/cross/NAME/runner, that sets the environment below.
 #
 # usage: CROSS_PROGRAM=build/cross/aarch64/run CROSS_EMULATOR=qemu-aarch64 \
-#        CROSS_SYSROOT=/usr/aarch64-linux-gnu scripts/run-cross.sh [run.c arguments...]
+#        CROSS_SYSROOT=/usr/aarch64-linux-gnu ports/cross/run.sh [run.c arguments...]
 #
 # Environment:
 #   CROSS_PROGRAM   the target's program

@@ -2,8 +2,8 @@
 # Runs the Cortex-M33 build of run.c under QEMU, like ./run: the same arguments, standard
 # input, standard output, standard error and exit status (docs/pico.md).
 #
-# usage: scripts/run-pico.sh [run.c arguments...]
-#   e.g. scripts/run-pico.sh models/stories260K.bin -z models/tok512.bin -t 0 -i "Zoo"
+# usage: ports/pico/run.sh [run.c arguments...]
+#   e.g. ports/pico/run.sh models/stories260K.bin -z models/tok512.bin -t 0 -i "Zoo"
 #
 # Files named in the arguments are opened by the host over semihosting, relative to the
 # current directory. Every argument is passed through, so options run.c may gain later
@@ -18,7 +18,7 @@
 #                 that awkward arguments, standard input and exit statuses get through
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-elf=${PICO_ELF:-$here/../build/pico/run.elf}
+elf=${PICO_ELF:-$here/../../build/pico/run.elf}
 qemu=${PICO_QEMU:-qemu-system-arm}
 limit=${PICO_TIMEOUT:-600}
 

@@ -22,7 +22,7 @@
 # --- host tests of the C89 building blocks ----------------------------------------------
 TEST_U64 = $(BUILD)/tests/test_u64
 
-$(TEST_U64): tests/test_u64.c $(ENGINE_SRC) $(ENGINE_HDR) mk/c64.mk
+$(TEST_U64): tests/test_u64.c $(ENGINE_SRC) $(ENGINE_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_u64.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
@@ -58,10 +58,10 @@ C64_COMMON_SRC = $(C64_DIR)/common/xtokenizer.c $(C64_DIR)/common/decimal.c
 C64_COMMON_HDR = $(wildcard $(C64_DIR)/common/*.h)
 TEST_C64_HOST  = $(BUILD)/tests/test_c64_host
 
-$(TEST_C64_HOST): tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) $(C64_DIR)/host/xmem_memory.c \
-                  $(ENGINE_SRC) $(ENGINE_HDR) mk/c64.mk
+$(TEST_C64_HOST): ports/c64/tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) $(C64_DIR)/host/xmem_memory.c \
+                  $(ENGINE_SRC) $(ENGINE_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_DIR)/host/xmem_memory.c \
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ ports/c64/tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_DIR)/host/xmem_memory.c \
 	    $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 
@@ -108,12 +108,12 @@ $(C64_BUILD)/c64/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
 	ca65 -t c64 -o $@ $<
 
 # cc65's warnings go to a log beside each object (the soft-float sources are noisy)
-$(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) mk/c64.mk
+$(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
 	@echo "cl65 -t sim6502 $<"
 	@$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_SIM_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
 
-$(C64_BUILD)/c64/%.o: %.c $(C64_6502_HDR) mk/c64.mk
+$(C64_BUILD)/c64/%.o: %.c $(C64_6502_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
 	@echo "cl65 -t c64 $<"
 	@$(CL65) -t c64 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
@@ -138,7 +138,7 @@ capture-c64: $(RUN65) $(C64_IMAGE) conform
 RUN65_NATIVE = $(C64_BUILD)/run65-native
 RUN65_NATIVE_SRC = $(C64_PROGRAM_SRC) $(C64_DIR)/sim65/main.c $(C64_DIR)/sim65/xmem_files.c
 
-$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) mk/c64.mk
+$(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) $(LDLIBS)
 
@@ -147,18 +147,18 @@ test-c64-host: $(TEST_C64_HOST) $(C64_IMAGE) $(C64_BUILD)/synth32k.img $(RUN65_N
 TEST_TARGETS += test-c64-host
 
 # The C64 program natively, with stand-ins for the KERNAL and the REU driver
-# (tests/c64_fake/): typed input, printer output against the golden traces.
+# (ports/c64/tests/c64_fake/): typed input, printer output against the golden traces.
 TEST_C64_PROGRAM = $(BUILD)/tests/test_c64_program
-C64_FAKE_HDR = $(wildcard tests/c64_fake/*.h)
+C64_FAKE_HDR = $(wildcard ports/c64/tests/c64_fake/*.h)
 
-$(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_HDR) $(TRACE_HDR) mk/c64.mk
+$(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_HDR) $(TRACE_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -I tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
+	$(CC) $(CFLAGS) $(REFFLAGS) -I ports/c64/tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
 
-$(TEST_C64_PROGRAM): tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
+$(TEST_C64_PROGRAM): ports/c64/tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
                      $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I tests/c64_fake -o $@ tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I ports/c64/tests/c64_fake -o $@ ports/c64/tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
 	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 .PHONY: test-c64-program
@@ -169,9 +169,9 @@ TEST_TARGETS += test-c64-program
 # --- the memory maps --------------------------------------------------------------------
 TEST_C64_MAP = $(BUILD)/tests/test_c64_map
 
-$(TEST_C64_MAP): tests/test_c64_map.c $(C64_IMAGE_HDR) mk/c64.mk
+$(TEST_C64_MAP): ports/c64/tests/test_c64_map.c $(C64_IMAGE_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_c64_map.c -lcmocka
+	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ ports/c64/tests/test_c64_map.c -lcmocka
 
 .PHONY: test-c64-map
 test-c64-map: $(TEST_C64_MAP) $(C64_PRG) $(RUN65) $(C64_IMAGE)
@@ -201,7 +201,7 @@ $(C64_TWICE_OBJ): $(C64_DIR)/bench/twice.c $(C64_6502_HDR)
 
 # $(1): the variant
 define C64_BENCH_VARIANT
-$(C64_BENCH)/$(1)/%.o: %.c $(C64_6502_HDR) mk/c64.mk
+$(C64_BENCH)/$(1)/%.o: %.c $(C64_6502_HDR) ports/c64/c64.mk
 	@mkdir -p $$(@D)
 	$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_SIM_DEFS) $(BENCH_FLAGS_$(1)) -c -o $$@ $$< 2>$$(@:.o=.log) || { cat $$(@:.o=.log); exit 1; }
 

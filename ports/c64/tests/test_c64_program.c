@@ -1,6 +1,6 @@
 /* The C64 program (ports/c64/c64/main.c and xmem_reu.c, with the shared program) run
  * natively: the KERNAL calls, the C64's screen memory and the REU's DMA controller
- * (ports/c64/c64/reu.h) are replaced by stand-ins (tests/c64_fake/ and below) that type a
+ * (ports/c64/c64/reu.h) are replaced by stand-ins (ports/c64/tests/c64_fake/ and below) that type a
  * script on the keyboard, keep what goes to the screen and the printer, and model an REU
  * of a given size loaded from the REU image.
  *
@@ -28,8 +28,8 @@
 
 #include "ports/c64/c64/reu.h"
 #include "ports/c64/common/image.h"
-#include "tests/c64_fake/c64.h"
-#include "tests/c64_fake/cbm.h"
+#include "ports/c64/tests/c64_fake/c64.h"
+#include "ports/c64/tests/c64_fake/cbm.h"
 
 int c64_main(void); /* ports/c64/c64/main.c, compiled with -Dmain=c64_main -Dexit=c64_exit */
 

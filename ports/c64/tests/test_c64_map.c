@@ -27,7 +27,7 @@
 
 #include "ports/c64/common/image.h"
 
-#define C_STACK 0x240UL    /* __STACKSIZE__ in mk/c64.mk */
+#define C_STACK 0x240UL    /* __STACKSIZE__ in ports/c64/c64.mk */
 #define C64_START 0x0801UL /* after the load address */
 #define C64_LIMIT 0xD000UL
 #define SIM65_START 0x0200UL

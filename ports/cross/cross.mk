@@ -11,7 +11,7 @@
 #   make test-cross          test-cross-NAME for every target (not in make test)
 #   make cross-matrix        the README's matrix from the captures (make test checks it)
 #
-# NAME is one of CROSS_TARGETS. scripts/run-cross.sh runs a build like ./run (the runner
+# NAME is one of CROSS_TARGETS. ports/cross/run.sh runs a build like ./run (the runner
 # contract of scripts/golden.sh).
 
 CROSS_TARGETS = aarch64 armhf riscv64 ppc64le s390x mips i686 wasm32
@@ -64,7 +64,7 @@ wasm32_SYSROOT  =
 CROSS_FMA_REGEX = [[:space:]](v?fn?m(add|sub|la|ls)[a-z0-9.]*|xv?n?m(add|sub)[a-z]*|v?fn?madd[a-z0-9.]*|ma[de]br?|msebr?|wfn?m[as]sb|vfn?m[as]sb)[[:space:]]
 
 CROSS_DIR   = $(BUILD)/cross
-CROSS_DEPS  = run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) mk/targets.mk ports/cross/wasi_cwd.c
+CROSS_DEPS  = run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) ports/cross/cross.mk ports/cross/wasi_cwd.c
 CROSS_CFLAGS ?= -O2
 
 # make TARGET=NAME [cross | test-target | capture-target]: the same as the -NAME rules.
@@ -87,20 +87,20 @@ cross-$(1): $(CROSS_DIR)/$(1)/run
 
 $(CROSS_DIR)/$(1)/run: $(CROSS_DEPS)
 	@mkdir -p $$(@D)
-	$$($(1)_CC) $(CROSS_CFLAGS) $(REFFLAGS) $$($(1)_FLAGS) -o $$@ run.c $(ENGINE_SRC) $(TRACE_SRC) $$($(1)_SRC) $(LDLIBS) $$($(1)_LIBS)
+	$$($(1)_CC) $(CROSS_CFLAGS) $$(REFFLAGS) $$($(1)_FLAGS) -o $$@ run.c $(ENGINE_SRC) $(TRACE_SRC) $$($(1)_SRC) $$(LDLIBS) $$($(1)_LIBS)
 endef
 $(foreach t,$(CROSS_TARGETS),$(eval $(call CROSS_TARGET_RULES,$(t))))
 
 # A runner per target for scripts/golden.sh and scripts/acceptance.sh: ./run's command line
 # in, the target's behaviour out; runner-fast adds --fast --threads 2.
 define CROSS_RUNNER_RULES
-$(CROSS_DIR)/$(1)/runner: mk/targets.mk
+$(CROSS_DIR)/$(1)/runner: ports/cross/cross.mk
 	@mkdir -p $$(@D)
-	printf '#!/bin/sh\n# ./run built for $(1), under its emulator (scripts/run-cross.sh)\nCROSS_PROGRAM=%s CROSS_EMULATOR=%s CROSS_SYSROOT=%s exec %s "$$$$@"\n' \
-	    '$(CURDIR)/$(CROSS_DIR)/$(1)/run' '$($(1)_EMU)' '$($(1)_SYSROOT)' '$(CURDIR)/scripts/run-cross.sh' >$$@
+	printf '#!/bin/sh\n# ./run built for $(1), under its emulator (ports/cross/run.sh)\nCROSS_PROGRAM=%s CROSS_EMULATOR=%s CROSS_SYSROOT=%s exec %s "$$$$@"\n' \
+	    '$(CURDIR)/$(CROSS_DIR)/$(1)/run' '$($(1)_EMU)' '$($(1)_SYSROOT)' '$(CURDIR)/ports/cross/run.sh' >$$@
 	chmod +x $$@
 
-$(CROSS_DIR)/$(1)/runner-fast: mk/targets.mk
+$(CROSS_DIR)/$(1)/runner-fast: ports/cross/cross.mk
 	@mkdir -p $$(@D)
 	printf '#!/bin/sh\n# ./run --fast built for $(1), under its emulator\nexec %s "$$$$@" --fast --threads 2\n' '$(CURDIR)/$(CROSS_DIR)/$(1)/runner' >$$@
 	chmod +x $$@
@@ -138,7 +138,7 @@ test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1
 capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(GOLDEN_SYNTH_MODELS)
 	RUNNER=$(CROSS_DIR)/$(1)/runner RUNNER_FAST=$(CROSS_DIR)/$(1)/runner-fast FAST=$(or $($(1)_FAST),identical) \
 	    SCENARIOS="$(call cross_scenarios,$(1))" FAST_SCENARIOS="$(CROSS_FAST_SCENARIOS)" \
-	    PLATFORM=$(call cross_platform,$(1)) MODELS=$(MODELS) ACCEPTANCE=$(ACCEPTANCE) MATHS="$(CAPTURE_MATHS)" \
+	    PLATFORM=$(call cross_platform,$(1)) MODELS=$(MODELS) ACCEPTANCE=$(ACCEPTANCE) MATHS="$$(CAPTURE_MATHS)" \
 	    scripts/cross-capture.sh $(1)
 endef
 $(foreach t,$(CROSS_TARGETS),$(eval $(call CROSS_TEST_RULES,$(t))))

@@ -1,4 +1,4 @@
-/* Stand-ins for cc65's <cbm.h>, to run the C64 program natively in tests/test_c64_program.c:
+/* Stand-ins for cc65's <cbm.h>, to run the C64 program natively in ports/c64/tests/test_c64_program.c:
  * the keyboard reads a script; what goes through the KERNAL to the screen and the printer
  * is kept in byte buffers. */
 #ifndef TESTS_C64_FAKE_CBM_H

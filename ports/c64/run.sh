@@ -2,7 +2,7 @@
 # Runs the 6502 program under sim65 like ./run: run.c's arguments in, the trace written to
 # the --trace file, so scripts/golden.sh can capture the golden scenarios with it.
 #
-# usage: ports/c64/sim65/run65.sh MODEL -z TOKENIZER [-t T] [-p P] [-s S] [-n N] [-i PROMPT]
+# usage: ports/c64/run.sh MODEL -z TOKENIZER [-t T] [-p P] [-s S] [-n N] [-i PROMPT]
 #            --math portable [--logits L] [--platform ID] --trace FILE
 #
 # MODEL names the checkpoint; the program reads its image C64_IMAGES/NAME.reu (NAME: the
@@ -18,7 +18,7 @@
 #   SIM65_LIMIT   cycle cap for sim65 -x (default: none)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$here/../../..
+root=$here/../..
 program=${RUN65:-$root/build/c64/run65}
 images=${C64_IMAGES:-$root/build/c64}
 sim65=${SIM65:-sim65}
