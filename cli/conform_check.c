@@ -145,17 +145,17 @@ static int read_manifest(const char *golden, Scenario **out, int *n_out, FILE *e
         lineno++;
         while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r')) line[--got] = 0;
         if (got == 0 || line[0] == '#') continue;
-        char *fields[6 + MAX_ARGS];
+        char *fields[7 + MAX_ARGS];
         int nf = 0;
         for (char *p = line;;) {
             char *tab = strchr(p, '\t');
-            if (nf < 6 + MAX_ARGS) fields[nf++] = p;
+            if (nf < 7 + MAX_ARGS) fields[nf++] = p;
             if (tab == NULL) break;
             *tab = 0;
             p = tab + 1;
         }
-        if (nf < 6) {
-            fprintf(err, "conform check: %s: line %ld: expected at least 6 TAB-separated fields, found %d\n", path, lineno, nf);
+        if (nf < 7) {
+            fprintf(err, "conform check: %s: line %ld: expected at least 7 TAB-separated fields, found %d\n", path, lineno, nf);
             fclose(f);
             free(line);
             free(path);
@@ -171,7 +171,8 @@ static int read_manifest(const char *golden, Scenario **out, int *n_out, FILE *e
         s->model = dup_text(fields[1]);
         s->tokenizer = dup_text(fields[2]);
         s->stdin_file = strcmp(fields[5], "-") == 0 ? NULL : dup_text(fields[5]);
-        for (int i = 6; i < nf; i++) s->args[s->n_args++] = dup_text(fields[i]);
+        /* fields[6] says which ports run the scenario (make's capture rules read it) */
+        for (int i = 7; i < nf; i++) s->args[s->n_args++] = dup_text(fields[i]);
         scenario_derive(s);
     }
     free(line);

@@ -12,7 +12,7 @@ test-conform-ports: conform $(PICO_ELF) $(RUN65) $(C64_IMAGE) $(GOLDEN_SYNTH_MOD
 	./conform check --math portable --models $(MODELS) \
 	    --command "ports/pico/run.sh {model} -z {tokenizer} $(PORT_CHECK_ARGS) {-m mode} {-y system} --layers"
 	RUN65=$(RUN65) C64_IMAGES=$(C64_BUILD) ./conform check --math portable --models $(MODELS) \
-	    --only c64_zoo --only c64_sampled \
+	    $(foreach s,$(shell scripts/port-scenarios.sh c64),--only $(s)) \
 	    --command "$(C64_DIR)/run.sh {model} -z {tokenizer} $(PORT_CHECK_ARGS)"
 
 TEST_TARGETS += test-conform-ports

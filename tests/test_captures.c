@@ -1,11 +1,12 @@
-/* The gate for ports: every capture under golden/captures/PORT/ is compared with the host
- * golden by ./conform.
+/* The gate for ports: every capture under CAPTURES_DIR/PORT/ (golden/captures/PORT/, the
+ * committed ones, or build/captures/PORT/, fresh from make capture-PORT) is compared with
+ * the host golden by ./conform.
  *   - portable captures must be bit-identical (conform diff --level bits exits 0);
  *   - libm captures may differ where the port's libm does, but must parse and compare
- *     (exit 0 or 1), and how far they differ must be recorded: golden/captures/PORT/REPORT.md
+ *     (exit 0 or 1), and how far they differ must be recorded: CAPTURES_DIR/PORT/REPORT.md
  *     must equal what scripts/capture-report.sh prints now.
  *
- * usage: test_captures GOLDEN_DIR */
+ * usage: test_captures GOLDEN_DIR [CAPTURES_DIR]   (CAPTURES_DIR: GOLDEN_DIR/captures) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include "tests/testutil.h"
 
 static const char *golden_dir;
+static char captures_dir[1024];
 
 typedef struct {
     char port[64];
@@ -28,7 +30,7 @@ typedef struct {
 } Capture;
 
 /* A port whose captures stop after a few steps (an emulated C64 takes minutes a token)
- * says so with a file CUT_SHORT in its captures folder (its text says why); then a
+ * says so with a file CUT_SHORT in its committed captures folder (its text says why); then a
  * portable capture passes when every step it holds is bit-identical. */
 static int cut_short_allowed(const char *port) {
     char path[1024];
@@ -43,7 +45,7 @@ static void test_capture_compares(void **state) {
     const Capture *c = *state;
     char expected[1024], actual[1024];
     snprintf(expected, sizeof expected, "%s/%s/%s.trace", golden_dir, c->math, c->name);
-    snprintf(actual, sizeof actual, "%s/captures/%s/%s/%s.trace", golden_dir, c->port, c->math, c->name);
+    snprintf(actual, sizeof actual, "%s/%s/%s/%s.trace", captures_dir, c->port, c->math, c->name);
     int cut_short = cut_short_allowed(c->port);
     const char *argv[] = {"./conform", "diff", expected, actual, "--level", "bits", cut_short ? "--allow-truncated" : NULL,
                           NULL};
@@ -67,10 +69,11 @@ static void test_capture_compares(void **state) {
 
 static void test_report_is_current(void **state) {
     const char *port = *state;
-    char report[1024], env[1100];
-    snprintf(report, sizeof report, "%s/captures/%s/REPORT.md", golden_dir, port);
+    char report[1200], env[1100], captures_env[1100];
+    snprintf(report, sizeof report, "%s/%s/REPORT.md", captures_dir, port);
     snprintf(env, sizeof env, "GOLDEN=%s", golden_dir);
-    const char *argv[] = {"/usr/bin/env", env, "scripts/capture-report.sh", port, NULL};
+    snprintf(captures_env, sizeof captures_env, "CAPTURES=%s", captures_dir);
+    const char *argv[] = {"/usr/bin/env", env, captures_env, "scripts/capture-report.sh", port, NULL};
     RunResult r;
     assert_int_equal(run_program(argv, NULL, &r), 0);
     assert_true(r.exited);
@@ -114,13 +117,14 @@ static size_t list_names(const char *dir, const char *suffix, char ***names) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_captures GOLDEN_DIR\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: test_captures GOLDEN_DIR [CAPTURES_DIR]\n");
         return 2;
     }
     golden_dir = argv[1];
-    char captures[1024];
-    snprintf(captures, sizeof captures, "%s/captures", golden_dir);
+    if (argc == 3) snprintf(captures_dir, sizeof captures_dir, "%s", argv[2]);
+    else snprintf(captures_dir, sizeof captures_dir, "%s/captures", golden_dir);
+    const char *captures = captures_dir;
 
     char **ports;
     size_t n_ports = list_names(captures, "", &ports);

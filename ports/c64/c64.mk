@@ -4,11 +4,13 @@
 #   make c64               the sim65 program (build/c64/run65), the C64 program
 #                          (build/c64/llama2.prg) and the REU image
 #   make c64-images        the model images (never committed: made from the models)
-#   make capture-c64       the C64 scenarios under sim65 into golden/captures/c64/ (the gate
-#                          is test-captures: bit-identical to the host golden)
+#   make capture-c64       the C64 port's scenarios under sim65 into build/captures/c64/
+#                          (mk/captures.mk; the gate is test-captures: bit-identical to the
+#                          host golden; make update-captures-c64 commits them to golden/)
 #   make bench-c64         6502 cycles per token and where they go
 #   make capture-vice      llama2.prg in VICE (../shared/tools/vice), a few steps of each C64
-#                          scenario into golden/captures/vice/ (gated by test-captures)
+#                          scenario into build/captures/vice/ (gated by test-captures;
+#                          make update-captures-vice commits them to golden/)
 #   make c64-disk          build/c64/llama2.d64 with the program (cc1541)
 # In make test:
 #   make test-u64          engine/u64.c (C89 64-bit arithmetic) against uint64_t
@@ -125,13 +127,20 @@ $(C64_PRG): $(C64_C64_OBJ)
 	$(CL65) -t c64 $(C64_LDFLAGS) -m $(@:.prg=.map) -o $@ $^
 	@echo "$@: $$(wc -c <$@) bytes"
 
-.PHONY: c64 capture-c64
+.PHONY: c64
 c64: $(RUN65) $(C64_PRG) $(C64_IMAGE)
 
-# The C64 scenarios of golden/scenarios.tsv under sim65, in parallel, into
-# golden/captures/c64/ (the gate is make test's test-captures).
-capture-c64: $(RUN65) $(C64_IMAGE) conform
-	MODELS=$(MODELS) RUN65=$(RUN65) C64_IMAGES=$(C64_BUILD) $(C64_DIR)/capture.sh
+# make capture-c64 (mk/captures.mk): the C64 port's scenarios of golden/scenarios.tsv under
+# sim65, all at once, portable math; the 6502 cycles of each run are printed afterwards.
+CAPTURE_PORTS += c64
+c64_RUNNER   = $(C64_DIR)/run.sh
+c64_PLATFORM = SIM65-6502-CC65
+c64_MATHS    = portable
+c64_JOBS     = 0
+c64_NEEDS    = $(RUN65) $(C64_IMAGE)
+c64_ENV      = RUN65=$(RUN65) C64_IMAGES=$(C64_BUILD) SIM65_CYCLES=$(C64_BUILD)/capture-cycles.txt
+c64_BEFORE   = @mkdir -p $(C64_BUILD) && : >$(C64_BUILD)/capture-cycles.txt
+c64_AFTER    = @echo "capture-c64: 6502 cycles per run:" && sed 's/^/    /' $(C64_BUILD)/capture-cycles.txt
 
 # The sim65 program built natively (f32 is float, the file backend on POSIX I/O), for
 # test-c64-host: the program's logic against the golden traces in a second.
@@ -222,7 +231,7 @@ bench-c64: $(C64_BENCH)/run65 $(foreach v,$(C64_BENCH_VARIANTS),$(C64_BENCH)/run
 # --- the C64 program on an emulated C64 (VICE) ------------------------------------------
 # make capture-vice: llama2.prg in VICE (from the shared tools folder, never part of the
 # project) with the REU image in a 2 MiB REU, each C64 scenario typed in and stopped after
-# VICE_STEPS complete steps, the printer's trace into golden/captures/vice/portable/, a
+# VICE_STEPS complete steps, the printer's trace into build/captures/vice/portable/, a
 # screenshot of each final screen and REPORT.md (with the stopwatch's cycles per token).
 # make test's test-captures requires each capture to be bit-identical to the host golden
 # for the steps it holds (golden/captures/vice/CUT_SHORT allows the cut). x64 is the
@@ -230,18 +239,23 @@ bench-c64: $(C64_BENCH)/run65 $(foreach v,$(C64_BENCH_VARIANTS),$(C64_BENCH)/run
 VICE          ?= $(SHARED)/tools/vice
 VICE_EMULATOR ?= x64
 VICE_STEPS    ?= 3
-VICE_OUT       = golden/captures/vice
+VICE_OUT       = $(CAPTURES)/vice
+CAPTURE_NAMES += vice
 
 .PHONY: capture-vice
 capture-vice: $(C64_PRG) $(C64_IMAGE) conform
 	@test -x $(VICE)/bin/$(VICE_EMULATOR) || { \
-	    echo "capture-vice: no VICE at $(VICE) (bin/$(VICE_EMULATOR)); it comes with the shared tools folder, see docs/c64.md: not run" >&2; \
+	    echo "capture-vice: no VICE at $(VICE) (bin/$(VICE_EMULATOR)); it comes with the shared tools folder, see ports/c64/README.md: not run" >&2; \
 	    exit 2; }
+	rm -rf $(VICE_OUT) && mkdir -p $(VICE_OUT) $(C64_BUILD)
+	scripts/port-scenarios.sh --rows c64 >$(C64_BUILD)/vice-scenarios.tsv
 	python3 $(C64_DIR)/c64/capture_vice.py --vice $(VICE) --emulator $(VICE_EMULATOR) --steps $(VICE_STEPS) \
+	    --scenarios $(C64_BUILD)/vice-scenarios.tsv \
 	    --prg $(C64_PRG) --map $(C64_PRG:.prg=.map) --reu $(C64_IMAGE) --out $(VICE_OUT) --work $(C64_BUILD)/vice
-	scripts/capture-report.sh vice > $(VICE_OUT)/REPORT.md.tmp
+	CAPTURES=$(CAPTURES) scripts/capture-report.sh vice > $(VICE_OUT)/REPORT.md.tmp
 	mv $(VICE_OUT)/REPORT.md.tmp $(VICE_OUT)/REPORT.md
 	@cat $(VICE_OUT)/REPORT.md
+	CAPTURES=$(CAPTURES) scripts/update-captures.sh --compare vice
 
 # --- a disk for a real C64 ---------------------------------------------------------------
 # make c64-disk: build/c64/llama2.d64 with the program (LOAD"LLAMA2",8,1 then RUN, or

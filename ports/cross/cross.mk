@@ -6,8 +6,9 @@
 #   make cross-NAME          builds $(BUILD)/cross/NAME/run and its runners (also: make TARGET=NAME)
 #   make test-cross-NAME     the recorded cases, portable golden and --fast under the runner
 #                            (also: make TARGET=NAME test-target)
-#   make capture-cross-NAME  golden scenarios in both math modes into golden/captures/NAME,
-#                            with the recorded cases and --fast (CI: make capture-cross)
+#   make capture-cross-NAME  golden scenarios in both math modes into build/captures/NAME,
+#                            with the recorded cases and --fast (CI: make capture-cross);
+#                            make update-captures-NAME commits them to golden/captures/NAME
 #   make test-cross          test-cross-NAME for every target (not in make test)
 #   make cross-matrix        the README's matrix from the captures (make test checks it)
 #
@@ -15,6 +16,7 @@
 # contract of scripts/golden.sh).
 
 CROSS_TARGETS = aarch64 armhf riscv64 ppc64le s390x mips i686 wasm32
+CAPTURE_NAMES += $(CROSS_TARGETS)
 
 # NAME_CC: the compiler; NAME_FLAGS: what the target needs for reference arithmetic;
 # NAME_LIBS, NAME_SRC: libraries and sources beyond the host's; NAME_EMU: the emulator
@@ -110,10 +112,10 @@ endef
 $(foreach t,$(CROSS_TARGETS),$(eval $(call CROSS_RUNNER_RULES,$(t))))
 
 # --- tests and captures under the runner --------------------------------------------------
-# The scenarios each target runs (golden/scenarios.tsv names): all of them unless the
-# target is slow under emulation; NAME_SCENARIOS overrides. The fast-path check runs
+# The scenarios each target runs: those golden/scenarios.tsv gives the cross port (its
+# ports field), unless NAME_SCENARIOS overrides for a target slow under emulation. The fast-path check runs
 # CROSS_FAST_SCENARIOS (portable math) with --fast --threads 2.
-CROSS_ALL_SCENARIOS = $(shell sed -n 's/^\([a-z0-9_][a-z0-9_]*\)\t.*/\1/p' golden/scenarios.tsv)
+CROSS_ALL_SCENARIOS = $(shell scripts/port-scenarios.sh cross)
 CROSS_FAST_SCENARIOS ?= zoo_greedy synth512u_sampled
 cross_scenarios = $(or $($(1)_SCENARIOS),$(CROSS_ALL_SCENARIOS))
 # The trace's platform id: the target and its runner.
@@ -133,13 +135,13 @@ test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1
 	@echo "test-cross-$(1): fast path"
 	scripts/cross-fast-check.sh $(CROSS_DIR)/$(1)/runner-fast $(MODELS) "$(CROSS_FAST_SCENARIOS)" $(or $($(1)_FAST),identical)
 
-# Both math modes into golden/captures/NAME, the recorded cases and the fast path;
+# Both math modes into build/captures/NAME, the recorded cases and the fast path;
 # RESULTS.tsv and REPORT.md say what they found (scripts/cross-capture.sh).
 capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(GOLDEN_SYNTH_MODELS)
 	RUNNER=$(CROSS_DIR)/$(1)/runner RUNNER_FAST=$(CROSS_DIR)/$(1)/runner-fast FAST=$(or $($(1)_FAST),identical) \
 	    SCENARIOS="$(call cross_scenarios,$(1))" FAST_SCENARIOS="$(CROSS_FAST_SCENARIOS)" \
 	    PLATFORM=$(call cross_platform,$(1)) MODELS=$(MODELS) ACCEPTANCE=$(ACCEPTANCE) MATHS="$$(CAPTURE_MATHS)" \
-	    scripts/cross-capture.sh $(1)
+	    CAPTURES=$$(CAPTURES) scripts/cross-capture.sh $(1)
 endef
 $(foreach t,$(CROSS_TARGETS),$(eval $(call CROSS_TEST_RULES,$(t))))
 

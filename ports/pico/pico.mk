@@ -6,6 +6,7 @@
 #
 #   make pico       builds $(BUILD)/pico/run.elf
 #   make test-pico  checks argument passing, then runs the acceptance cases under QEMU
+#   make capture-pico  the golden scenarios under QEMU into build/captures/pico/ (mk/captures.mk)
 
 PICO_CC      ?= arm-none-eabi-gcc
 PICO_SIZE    ?= arm-none-eabi-size
@@ -45,3 +46,11 @@ test-pico: test-pico-args $(PICO_ELF)
 
 # about 15 s: the 24 cases run at full speed under QEMU
 TEST_TARGETS += test-pico
+
+# make capture-pico (mk/captures.mk): every scenario the Pico runs, in both math modes,
+# under QEMU into build/captures/pico/.
+CAPTURE_PORTS += pico
+pico_RUNNER   = $(PICO_DIR)/run.sh
+pico_PLATFORM = PICO-QEMU-MPS2-AN505
+pico_NEEDS    = $(PICO_ELF)
+pico_ENV      = PICO_ELF=$(PICO_ELF)
