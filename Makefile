@@ -51,6 +51,29 @@ HOST_TRACE_SRC = host/trace_recorder.c host/atomic_file.c host/sha256.c
 TRACE_SRC  = $(HOST_TRACE_SRC)
 TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host/sha256.h
 
+# External tools, each named once (a fragment or script that runs one takes it from here).
+CMOCKA_LIBS ?= -lcmocka
+PYTHON      ?= python3
+
+# The one way a cmocka test is built and registered:
+#   $(eval $(call cmocka_test,TARGET,SOURCES,ARGUMENTS,NEEDS,FLAGS,ENVIRONMENT,LIBS))
+# builds $(BUILD)/tests/NAME (NAME: the first source's name) from SOURCES (its .c and .o
+# files are compiled and linked; the rest are prerequisites only) with REFFLAGS, -Werror
+# and FLAGS, linked with LIBS, and makes TARGET run it with ARGUMENTS and ENVIRONMENT once
+# NEEDS are made, appended to TEST_TARGETS. A source that does not exist is a build error.
+comma := ,
+cmocka_test_bin = $(BUILD)/tests/$(basename $(notdir $(firstword $(1))))
+define cmocka_test
+$(call cmocka_test_bin,$(2)): $(2) $(ENGINE_HDR) tests/testutil.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(REFFLAGS) -Werror $(5) -o $$@ $(filter %.c %.o,$(2)) $(7) $$(CMOCKA_LIBS) $$(LDLIBS)
+
+.PHONY: $(1)
+$(1): $(call cmocka_test_bin,$(2)) $(4)
+	$(6) $(call cmocka_test_bin,$(2)) $(3)
+TEST_TARGETS += $(1)
+endef
+
 # Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`).
 ALL_TARGETS  =
 TEST_TARGETS =

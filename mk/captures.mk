@@ -41,13 +41,5 @@ endef
 $(foreach p,$(CAPTURE_NAMES),$(eval $(call UPDATE_CAPTURES_RULES,$(p))))
 
 # The gate: portable captures bit-identical to the host golden, libm captures recorded.
-$(BUILD)/tests/test_captures: tests/test_captures.c tests/testutil.c tests/testutil.h | $(BUILD)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_captures.c tests/testutil.c -lcmocka
-
-.PHONY: test-captures
-test-captures: conform $(BUILD)/tests/test_captures
-	$(BUILD)/tests/test_captures golden
-	@if [ -d $(CAPTURES) ]; then echo "test-captures: the fresh captures in $(CAPTURES)"; \
-	    $(BUILD)/tests/test_captures golden $(CAPTURES); fi
-TEST_TARGETS += test-captures
+# ($(CAPTURES) is looked for when the test runs: a capture made earlier by the same make.)
+$(eval $(call cmocka_test,test-captures,tests/test_captures.c tests/testutil.c,golden $$(wildcard $(CAPTURES)),conform))

@@ -20,23 +20,13 @@ clean: clean-conform
 conform: $(CONFORM_SRC) $(CONFORM_HDR)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(CONFORM_SRC) $(LDLIBS)
 
-CMOCKA_LIBS ?= -lcmocka
+$(eval $(call cmocka_test,test-trace,tests/test_trace.c host/trace_reader.c engine/trace_writer.c))
 
-$(BUILD)/test_trace: tests/test_trace.c host/trace_reader.c engine/trace_writer.c host/trace_reader.h engine/trace_writer.h | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_trace.c host/trace_reader.c engine/trace_writer.c $(CMOCKA_LIBS) $(LDLIBS)
-
-$(BUILD)/test_conform: tests/test_conform.c $(CONFORM_SRC) $(CONFORM_HDR) | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -DCONFORM_NO_MAIN -o $@ tests/test_conform.c $(CONFORM_SRC) $(CMOCKA_LIBS) $(LDLIBS)
-
-test-trace: $(BUILD)/test_trace
-	$(BUILD)/test_trace
-
-# The tests run ./run on stories260K for a real trace, and write scratch files in $(BUILD).
-test-conform: $(BUILD)/test_conform run conform
-	@mkdir -p $(BUILD)/conform-scratch
-	CONFORM_SCRATCH=$(BUILD)/conform-scratch CONFORM_MODELS=$(MODELS) $(BUILD)/test_conform
+# The tests run ./run on stories260K for a real trace, and write scratch files in
+# $(BUILD)/conform-scratch (conform_scratch, which test-conform-capture shares).
+$(BUILD)/conform-scratch:
+	mkdir -p $@
+$(eval $(call cmocka_test,test-conform,tests/test_conform.c $(CONFORM_SRC) $(CONFORM_HDR),,run conform | $(BUILD)/conform-scratch,-DCONFORM_NO_MAIN,CONFORM_SCRATCH=$(BUILD)/conform-scratch CONFORM_MODELS=$(MODELS)))
 
 clean-conform:
 	rm -f conform
-
-TEST_TARGETS += test-trace test-conform

@@ -20,6 +20,6 @@ golden-synth-models: $(GOLDEN_SYNTH_MODELS)
 golden check-golden test-golden test-mutants: $(GOLDEN_SYNTH_MODELS)
 
 test-synth-rope: $(GOLDEN_SYNTH_MODELS)
-	tests/test_synth_rope.py $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
+	$(PYTHON) tests/test_synth_rope.py $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
 
 TEST_TARGETS += test-synth-rope

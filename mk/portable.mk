@@ -25,30 +25,17 @@ $(PORTABLE_DIR)/soft_portable.o: $(PORTABLE_SOFT_SRC) $(PORTABLE_HDR) $(wildcard
 	$(CC) -r -nostdlib -o $(@D)/soft_all.o $(@D)/soft/*.o
 	$(OBJCOPY) --prefix-symbols=soft_ $(@D)/soft_all.o $@
 
-$(PORTABLE_DIR)/test_portable_math: tests/test_portable_math.c tests/math_accuracy.c engine/mathlib.c \
-                                    engine/mathlib.h $(PORTABLE_SRC) $(PORTABLE_HDR) \
-                                    $(PORTABLE_DIR)/soft_portable.o mk/portable.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -DPORTABLE_SOFT_CHECK -o $@ tests/test_portable_math.c \
-	    engine/mathlib.c $(PORTABLE_SRC) $(PORTABLE_DIR)/soft_portable.o -lcmocka $(MPFR_LIBS) $(LDLIBS)
+# (tests/test_portable_math.c includes tests/math_accuracy.c)
+$(eval $(call cmocka_test,test-portable-math,tests/test_portable_math.c engine/mathlib.c $(PORTABLE_SRC) \
+    $(PORTABLE_DIR)/soft_portable.o mk/portable.mk,,,-DPORTABLE_SOFT_CHECK,,$(MPFR_LIBS)))
+$(BUILD)/tests/test_portable_math: tests/math_accuracy.c
 
 $(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/math_accuracy.c $(PORTABLE_SRC) $(MPFR_LIBS) $(LDLIBS)
 
-$(PORTABLE_DIR)/test_parse_float: tests/test_parse_float.c host/parse_float.c host/parse_float.h \
-                                  engine/f32.h mk/portable.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_parse_float.c host/parse_float.c -lcmocka $(LDLIBS)
+$(eval $(call cmocka_test,test-parse-float,tests/test_parse_float.c host/parse_float.c mk/portable.mk))
 
-.PHONY: test-portable-math test-math-accuracy test-parse-float
-test-portable-math: $(PORTABLE_DIR)/test_portable_math
-	$(PORTABLE_DIR)/test_portable_math
-
+.PHONY: test-math-accuracy
 test-math-accuracy: $(PORTABLE_DIR)/math_accuracy
 	$(PORTABLE_DIR)/math_accuracy
-
-test-parse-float: $(PORTABLE_DIR)/test_parse_float
-	$(PORTABLE_DIR)/test_parse_float
-
-TEST_TARGETS += test-portable-math test-parse-float
