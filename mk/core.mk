@@ -5,6 +5,7 @@
 # with _ISOC99_SOURCE: the language is C89, the libm math mode calls the host's library.
 #
 #   make check-c89   (part of make test; a few seconds)
+#   make test-u64    engine/u64.c (C89 64-bit arithmetic) against uint64_t (cmocka)
 
 C89_FLAGS   = -std=c89 -pedantic -Wall -Wextra -Werror -I.
 C89_BUILD   = $(BUILD)/c89
@@ -27,3 +28,5 @@ C89_OBJS = $(foreach v,$(C89_VARIANTS),$(patsubst %.c,$(C89_BUILD)/$(v)/%.o,$(CO
 check-c89: $(C89_OBJS)
 	@echo "check-c89: $(words $(CORE_SRC)) core sources compile as C89 in $(words $(C89_VARIANTS)) variants ($(C89_VARIANTS))"
 TEST_TARGETS += check-c89
+
+$(eval $(call cmocka_test,test-u64,tests/test_u64.c $(ENGINE_SRC)))

@@ -12,26 +12,13 @@
 #                          scenario into build/captures/vice/ (gated by test-captures;
 #                          make update-captures-vice commits them to golden/)
 #   make c64-disk          build/c64/llama2.d64 with the program (cc1541)
-# In make test:
-#   make test-u64          engine/u64.c (C89 64-bit arithmetic) against uint64_t
+# In make test (each a cmocka_test, the top Makefile):
 #   make test-c64-host     the 6502 program's parts natively against the reference: compact
 #                          tokenizer, decimal parser, top-p scan, the whole sim65 program
 #   make test-c64-program  the C64 program natively, keyboard/screen/printer/REU stood in for
 #   make test-c64-map      both programs fit their memory maps (from the linker maps), and the
 #                          C64 scenarios' captures are there
 
-
-# --- host tests of the C89 building blocks ----------------------------------------------
-TEST_U64 = $(BUILD)/tests/test_u64
-
-$(TEST_U64): tests/test_u64.c $(ENGINE_SRC) $(ENGINE_HDR) ports/c64/c64.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_u64.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
-
-.PHONY: test-u64
-test-u64: $(TEST_U64)
-	$(TEST_U64)
-TEST_TARGETS += test-u64
 
 # --- the converter and the model images -------------------------------------------------
 C64_DIR      = ports/c64
@@ -58,13 +45,6 @@ c64-images: $(C64_IMAGE)
 # --- the 6502 program's parts on the host -----------------------------------------------
 C64_COMMON_SRC = $(C64_DIR)/common/xtokenizer.c $(C64_DIR)/common/decimal.c
 C64_COMMON_HDR = $(wildcard $(C64_DIR)/common/*.h)
-TEST_C64_HOST  = $(BUILD)/tests/test_c64_host
-
-$(TEST_C64_HOST): ports/c64/tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) $(C64_DIR)/host/xmem_memory.c \
-                  $(ENGINE_SRC) $(ENGINE_HDR) ports/c64/c64.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ ports/c64/tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_DIR)/host/xmem_memory.c \
-	    $(ENGINE_SRC) -lcmocka $(LDLIBS)
 
 
 # --- the 6502 builds (cc65) -------------------------------------------------------------
@@ -74,6 +54,7 @@ $(TEST_C64_HOST): ports/c64/tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON
 #   ports/c64/sim65/   sim65: files for external memory, arguments, standard output
 #   ports/c64/c64/     C64: REU for external memory, keyboard, screen and printer
 CL65        ?= cl65
+CA65        ?= ca65
 SIM65       ?= sim65
 C64_CFLAGS  ?= -O
 # F32_SOFT_6502: add, subtract, multiply and dot through the assembly fast paths
@@ -103,11 +84,11 @@ C64_C64_OBJ = $(patsubst %.c,$(C64_BUILD)/c64/%.o,$(C64_ENGINE_SRC) $(C64_PROGRA
 
 $(C64_BUILD)/sim6502/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
 	@mkdir -p $(@D)
-	ca65 -t sim6502 -o $@ $<
+	$(CA65) -t sim6502 -o $@ $<
 
 $(C64_BUILD)/c64/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
 	@mkdir -p $(@D)
-	ca65 -t c64 -o $@ $<
+	$(CA65) -t c64 -o $@ $<
 
 # cc65's warnings go to a log beside each object (the soft-float sources are noisy)
 $(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) ports/c64/c64.mk
@@ -151,41 +132,25 @@ $(RUN65_NATIVE): $(RUN65_NATIVE_SRC) $(C64_COMMON_HDR) $(ENGINE_SRC) $(ENGINE_HD
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(RUN65_NATIVE_SRC) $(ENGINE_SRC) $(LDLIBS)
 
-test-c64-host: $(TEST_C64_HOST) $(C64_IMAGE) $(C64_BUILD)/synth32k.img $(RUN65_NATIVE)
-	$(TEST_C64_HOST) $(MODELS) $(BUILD) golden
-TEST_TARGETS += test-c64-host
+$(eval $(call cmocka_test,test-c64-host,$(C64_DIR)/tests/test_c64_host.c $(C64_COMMON_SRC) $(C64_COMMON_HDR) \
+    $(C64_DIR)/host/xmem_memory.c $(ENGINE_SRC) ports/c64/c64.mk,$(MODELS) $(BUILD) golden,\
+    $(C64_IMAGE) $(C64_BUILD)/synth32k.img $(RUN65_NATIVE)))
 
 # The C64 program natively, with stand-ins for the KERNAL and the REU driver
 # (ports/c64/tests/c64_fake/): typed input, printer output against the golden traces.
-TEST_C64_PROGRAM = $(BUILD)/tests/test_c64_program
 C64_FAKE_HDR = $(wildcard ports/c64/tests/c64_fake/*.h)
 
 $(C64_BUILD)/native/c64_main.o: $(C64_DIR)/c64/main.c $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_HDR) $(TRACE_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -I ports/c64/tests/c64_fake -Dmain=c64_main -Dexit=c64_exit -c -o $@ $<
 
-$(TEST_C64_PROGRAM): ports/c64/tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) \
-                     $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC) $(ENGINE_HDR)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -I ports/c64/tests/c64_fake -o $@ ports/c64/tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
-	    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(ENGINE_SRC) -lcmocka $(LDLIBS)
-
-.PHONY: test-c64-program
-test-c64-program: $(TEST_C64_PROGRAM) $(C64_IMAGE) $(C64_PRG)
-	$(TEST_C64_PROGRAM) $(C64_IMAGE) golden $(C64_PRG)
-TEST_TARGETS += test-c64-program
+$(eval $(call cmocka_test,test-c64-program,$(C64_DIR)/tests/test_c64_program.c $(C64_BUILD)/native/c64_main.o \
+    $(C64_DIR)/c64/xmem_reu.c $(C64_PROGRAM_SRC) $(C64_DIR)/c64/reu.h $(C64_COMMON_HDR) $(C64_FAKE_HDR) $(ENGINE_SRC),\
+    $(C64_IMAGE) golden $(C64_PRG),$(C64_IMAGE) $(C64_PRG),-I $(C64_DIR)/tests/c64_fake))
 
 # --- the memory maps --------------------------------------------------------------------
-TEST_C64_MAP = $(BUILD)/tests/test_c64_map
-
-$(TEST_C64_MAP): ports/c64/tests/test_c64_map.c $(C64_IMAGE_HDR) ports/c64/c64.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ ports/c64/tests/test_c64_map.c -lcmocka
-
-.PHONY: test-c64-map
-test-c64-map: $(TEST_C64_MAP) $(C64_PRG) $(RUN65) $(C64_IMAGE)
-	$(TEST_C64_MAP) $(C64_PRG:.prg=.map) $(RUN65).map $(C64_IMAGE) $(RUN65) golden
-TEST_TARGETS += test-c64-map
+$(eval $(call cmocka_test,test-c64-map,$(C64_DIR)/tests/test_c64_map.c $(C64_IMAGE_HDR) ports/c64/c64.mk,\
+    $(C64_PRG:.prg=.map) $(RUN65).map $(C64_IMAGE) $(RUN65) golden,$(C64_PRG) $(RUN65) $(C64_IMAGE)))
 
 # --- make bench-c64 ---------------------------------------------------------------------
 # The plain sim65 program and its instrumented variants (ports/c64/bench/twice.c): each
@@ -249,7 +214,7 @@ capture-vice: $(C64_PRG) $(C64_IMAGE) conform
 	    exit 2; }
 	rm -rf $(VICE_OUT) && mkdir -p $(VICE_OUT) $(C64_BUILD)
 	scripts/port-scenarios.sh --rows c64 >$(C64_BUILD)/vice-scenarios.tsv
-	python3 $(C64_DIR)/c64/capture_vice.py --vice $(VICE) --emulator $(VICE_EMULATOR) --steps $(VICE_STEPS) \
+	$(PYTHON) $(C64_DIR)/c64/capture_vice.py --vice $(VICE) --emulator $(VICE_EMULATOR) --steps $(VICE_STEPS) \
 	    --scenarios $(C64_BUILD)/vice-scenarios.tsv \
 	    --prg $(C64_PRG) --map $(C64_PRG:.prg=.map) --reu $(C64_IMAGE) --out $(VICE_OUT) --work $(C64_BUILD)/vice
 	CAPTURES=$(CAPTURES) scripts/capture-report.sh vice > $(VICE_OUT)/REPORT.md.tmp
