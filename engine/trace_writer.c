@@ -4,6 +4,8 @@
  * cc65 translates literals to PETSCII on C64 targets. */
 #include "engine/trace_writer.h"
 
+#include "engine/float_bits.h"
+
 #define A_SPACE 0x20
 #define A_PERCENT 0x25
 #define A_STAR 0x2A
@@ -204,29 +206,13 @@ static void field_hex_string(TraceWriter *w, const unsigned char *key, const cha
             if (*c == lower[i] || *c == upper[i]) put_byte(w, HEX_DIGITS[i]);
 }
 
-/* ---- floats as bit patterns ---- */
-
-static int is_nan(trace_u32 bits) { return (bits & 0x7FFFFFFFUL) > 0x7F800000UL; }
-
-/* An unsigned key that orders non-NaN floats as their values, with -0 equal to +0. */
-static trace_u32 order_key(trace_u32 bits) {
-    bits &= MASK32;
-    if (bits == 0x80000000UL) bits = 0;
-    if (bits & 0x80000000UL) return (~bits) & MASK32;
-    return bits | 0x80000000UL;
-}
-
-/* a > b as floats */
-static int float_greater(trace_u32 a, trace_u32 b) {
-    if (is_nan(a) || is_nan(b)) return 0;
-    return order_key(a) > order_key(b);
-}
+/* ---- the argmax of the logits (engine/float_bits.h compares them) ---- */
 
 long trace_argmax(const trace_u32 *logits, long n) {
     long i, max_i = 0;
     trace_u32 max_p = logits[0];
     for (i = 1; i < n; i++) {
-        if (float_greater(logits[i], max_p)) {
+        if (float_bits_greater(logits[i], max_p)) {
             max_i = i;
             max_p = logits[i];
         }
@@ -355,8 +341,8 @@ static void topk_insert(const trace_u32 *logits, long *best, int *count, int k, 
     /* an entry moves down while the new value is greater (NaN never is), or ties go by index */
     while (at > 0) {
         trace_u32 other = logits[best[at - 1]];
-        int other_nan = is_nan(other);
-        int before = other_nan ? !is_nan(v) : float_greater(v, other);
+        int other_nan = float_bits_is_nan(other);
+        int before = other_nan ? !float_bits_is_nan(v) : float_bits_greater(v, other);
         if (!before) break;
         at--;
     }

@@ -3,25 +3,20 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "engine/f32.h"
 #include "host/selftest.h"
-
-static uint32_t bits_of(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
 
 int fp_environment_check(ErrorText *err) {
     /* (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24 rounds to 1 + 2^-11 (a tie, to even); minus that is 0.
      * A fused multiply-add keeps the 2^-24. volatile keeps the compiler from folding it. */
     volatile float a = 1.0f + 0x1p-12f, c = -(1.0f + 0x1p-11f);
     float fused_or_not = a * a + c;
-    if (bits_of(fused_or_not) != 0)
+    if (f32_to_bits(fused_or_not) != 0)
         return error_set(err, "this build contracts a*b+c into fused multiply-adds; "
                               "compile with -ffp-contract=off for reference results");
     /* the smallest subnormal must survive a multiplication by 1 */
     volatile float tiny = 0x1p-149f, one = 1.0f;
-    if (bits_of(tiny * one) != 1u)
+    if (f32_to_bits(tiny * one) != 1u)
         return error_set(err, "this build flushes subnormal floats to zero; reference results need IEEE-754 subnormals");
     /* the checks above see only this file's flags; the forward pass has its own */
     return selftest_forward(err);

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "engine/f32.h"
 #include "engine/transformer.h"
 
 enum {
@@ -25,16 +26,10 @@ static const uint32_t expected_logits[SELFTEST_STEPS * SELFTEST_VOCAB] = {
     0xbf806d50, 0x3fc35dc5, 0x4087a96c, 0x3f82802d, 0xc07d3a23, 0xbf25523a, /* step 2, token 2 */
 };
 
-static float float_of(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
 /* A float in [-0.5, 0.5) * scale with all 23 fraction bits random (scale a power of two). */
 static float next_weight(uint32_t *state, float scale) {
     *state = *state * 1664525u + 1013904223u; /* Numerical Recipes' LCG */
-    float one_to_two = float_of(0x3f800000u | (*state >> 9));
+    float one_to_two = f32_from_bits(0x3f800000u | (*state >> 9));
     return (one_to_two - 1.5f) * scale;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/float_bits.h"
 #include "engine/trace_writer.h"
 
 #define QUOTE_BYTES 40 /* how much of a value an error message quotes */
@@ -676,19 +677,11 @@ static TraceStepRecord *open_step_for(TraceParser *p, long line, long pos) {
     return &t->steps[t->n_steps - 1];
 }
 
-static int is_nan_bits(uint32_t b) { return (b & 0x7FFFFFFFu) > 0x7F800000u; }
-
-/* An unsigned key that orders non-NaN floats by value, -0 equal to +0. */
-static uint32_t order_key(uint32_t b) {
-    if (b == 0x80000000u) b = 0;
-    return (b & 0x80000000u) ? ~b : b | 0x80000000u;
-}
-
 /* The index llama2.c's sample_argmax picks: the first maximum; NaN is never greater. */
 static long argmax_bits(const uint32_t *v, long n) {
     long best = 0;
     for (long i = 1; i < n; i++)
-        if (!is_nan_bits(v[i]) && !is_nan_bits(v[best]) && order_key(v[i]) > order_key(v[best])) best = i;
+        if (float_bits_greater(v[i], v[best])) best = i;
     return best;
 }
 
@@ -760,10 +753,10 @@ static int read_logits(TraceParser *p, long line) {
 }
 
 int trace_topk_before(const TraceTopkPair *a, const TraceTopkPair *b) {
-    int a_nan = is_nan_bits(a->bits), b_nan = is_nan_bits(b->bits);
+    int a_nan = float_bits_is_nan(a->bits), b_nan = float_bits_is_nan(b->bits);
     if (a_nan != b_nan) return b_nan;
     if (!a_nan) {
-        uint32_t ka = order_key(a->bits), kb = order_key(b->bits);
+        unsigned long ka = float_bits_order_key(a->bits), kb = float_bits_order_key(b->bits);
         if (ka != kb) return ka > kb;
     }
     return a->index < b->index;

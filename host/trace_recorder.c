@@ -1,16 +1,12 @@
 #include "host/trace_recorder.h"
 
+#include "engine/f32.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void put_to_file(void *context, int ascii) { putc(ascii, (FILE *)context); }
-
-static trace_u32 bits_of(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
 
 int trace_parse_level(const char *text, int *level, int *topk) {
     *topk = 0;
@@ -55,7 +51,7 @@ void trace_recorder_begin_step(TraceRecorder *r, long pos) { r->pos = pos; }
 void trace_recorder_probe(void *context, int layer, const char *what, const float *vec, int n) {
     TraceRecorder *r = context;
     trace_u32 crc = trace_digest_begin();
-    for (int i = 0; i < n; i++) crc = trace_digest_add(crc, bits_of(vec[i]));
+    for (int i = 0; i < n; i++) crc = trace_digest_add(crc, f32_to_bits(vec[i]));
     crc = trace_digest_end(crc);
     if (strcmp(what, "q") == 0) r->layer.q = crc;
     else if (strcmp(what, "k") == 0) r->layer.k = crc;
@@ -70,7 +66,7 @@ void trace_recorder_probe(void *context, int layer, const char *what, const floa
 }
 
 void trace_recorder_logits(TraceRecorder *r, const float *logits) {
-    for (long i = 0; i < r->vocab_size; i++) r->logit_bits[i] = bits_of(logits[i]);
+    for (long i = 0; i < r->vocab_size; i++) r->logit_bits[i] = f32_to_bits(logits[i]);
 }
 
 void trace_recorder_step(TraceRecorder *r, long pos, long token, long next, int source, const char *piece) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "host/parse_float.h"
+#include "tests/testutil.h"
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
 static uint32_t rand_u32(void) {
@@ -29,16 +30,6 @@ static uint32_t rand_u32(void) {
 }
 static uint64_t rand_u64(void) { return ((uint64_t)rand_u32() << 32) | rand_u32(); }
 
-static uint32_t bits_of(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-static float float_of(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
 static double double_of(uint64_t u) {
     double d;
     memcpy(&d, &u, sizeof d);

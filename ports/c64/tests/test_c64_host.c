@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "host/parse_float.h"
+#include "tests/testutil.h"
 #include "engine/sampler.h"
 #include "host/tokenizer.h"
 #include "ports/c64/common/decimal.h"
@@ -165,12 +166,6 @@ static void test_tokenizer_llama(void **state) {
 
 /* ----------------------------------------------------------------------------
  * decimal parser */
-
-static uint32_t bits_of(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
 
 static long decimals_checked, decimals_refused;
 
