@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/byte_piece.h"
 #include "host/byteorder.h"
 
 /* Longest token string we accept: far above any real vocabulary, small enough for int math. */
@@ -340,46 +341,12 @@ int encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, 
     return 0;
 }
 
-static int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static int is_c_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-/* What sscanf(piece, "<0x%02hhX>", &byte) == 1 accepts: "<0x", optional white space,
- * an optional sign and hex digits within a field of two characters. The closing '>' is
- * not checked, as sscanf reports success before matching it. */
-static int parse_byte_token(const char *piece, unsigned char *byte) {
-    if (piece[0] != '<' || piece[1] != '0' || piece[2] != 'x') return 0;
-    const char *c = piece + 3;
-    while (is_c_space((unsigned char)*c)) c++;
-    int width = 2, negative = 0;
-    if (*c == '+' || *c == '-') {
-        negative = *c == '-';
-        c++;
-        width--;
-    }
-    int digits = 0;
-    unsigned value = 0;
-    while (digits < width && hex_digit(*c) >= 0) {
-        value = value * 16 + (unsigned)hex_digit(*c);
-        c++;
-        digits++;
-    }
-    if (digits == 0) return 0;
-    *byte = (unsigned char)(negative ? 0u - value : value);
-    return 1;
-}
-
 const char *decode(const Tokenizer *t, int prev_token, int token) {
     const char *piece = t->vocab[token];
     /* following BOS, the sentencepiece decoder strips any leading whitespace */
     if (prev_token == TOKEN_BOS && piece[0] == ' ') piece++;
     unsigned char byte;
-    if (parse_byte_token(piece, &byte)) piece = (const char *)t->byte_pieces + byte * 2;
+    if (byte_piece_parse((const unsigned char *)piece, &byte)) piece = (const char *)t->byte_pieces + byte * 2;
     return piece;
 }
 
@@ -388,7 +355,7 @@ const char *printable_piece(const char *piece) {
     if (piece[1] == '\0') {
         unsigned char b = (unsigned char)piece[0];
         int printable = b >= 0x20 && b <= 0x7e;
-        if (!(printable || is_c_space(b))) return NULL;
+        if (!(printable || byte_piece_is_space(b))) return NULL;
     }
     return piece;
 }
