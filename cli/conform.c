@@ -561,12 +561,8 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
         rc = r.exit_status;
         diff_result_free(&r);
     }
-    trace_free(e.trace);
-    trace_free(a.trace);
-    run_text_free(&e.text);
-    run_text_free(&a.text);
-    capture_cut_free(&e.cut);
-    capture_cut_free(&a.cut);
+    side_free(&e);
+    side_free(&a);
     return rc;
 }
 

@@ -574,12 +574,8 @@ static void compare_capture(const char *expected_path, const char *capture_path,
     diff_result_free(&bits);
     diff_result_free(&tokens);
     diff_result_free(&text);
-    trace_free(e.trace);
-    trace_free(a.trace);
-    run_text_free(&e.text);
-    run_text_free(&a.text);
-    capture_cut_free(&e.cut);
-    capture_cut_free(&a.cut);
+    side_free(&e);
+    side_free(&a);
 }
 
 /* ---- the command ---- */

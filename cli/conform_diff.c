@@ -619,3 +619,9 @@ void diff_run(Side *se, Side *sa, const CmpOptions *o, DiffResult *r) {
     }
     r->exit_status = r->verdict == VERDICT_EQUAL ? 0 : r->verdict == VERDICT_TRUNCATED && o->allow_truncated ? 0 : 1;
 }
+
+void side_free(Side *s) {
+    trace_free(s->trace);
+    run_text_free(&s->text);
+    capture_cut_free(&s->cut);
+}

@@ -29,6 +29,9 @@ typedef struct {
     CaptureCut cut; /* a plain capture: what was left out around the story */
 } Side;
 
+/* Frees what a side holds (its trace, text and cut). */
+void side_free(Side *s);
+
 enum { VERDICT_EQUAL, VERDICT_DIFFERENT, VERDICT_TRUNCATED, VERDICT_SCENARIO, VERDICT_ERROR };
 
 /* A difference between the headers. */
