@@ -1,5 +1,5 @@
 # The 6502 builds: the engine compiled with cc65 and integer soft-float (F32_SOFT), run in
-# sim65 in CI and on a Commodore 64 with an REU. docs/c64.md has the design.
+# sim65 in CI and on a Commodore 64 with an REU. ports/c64/README.md has the design.
 #
 #   make c64               the sim65 program (build/c64/run65), the C64 program
 #                          (build/c64/llama2.prg) and the REU image
@@ -200,7 +200,7 @@ bench-c64: $(C64_BENCH)/run65 $(foreach v,$(C64_BENCH_VARIANTS),$(C64_BENCH)/run
 # screenshot of each final screen and REPORT.md (with the stopwatch's cycles per token).
 # make test's test-captures requires each capture to be bit-identical to the host golden
 # for the steps it holds (golden/captures/vice/CUT_SHORT allows the cut). x64 is the
-# fast core; VICE_EMULATOR=x64sc runs the cycle-exact one (docs/c64.md).
+# fast core; VICE_EMULATOR=x64sc runs the cycle-exact one (ports/c64/README.md).
 VICE          ?= $(SHARED)/tools/vice
 VICE_EMULATOR ?= x64
 VICE_STEPS    ?= 3
@@ -225,7 +225,7 @@ capture-vice: $(C64_PRG) $(C64_IMAGE) conform
 # --- a disk for a real C64 ---------------------------------------------------------------
 # make c64-disk: build/c64/llama2.d64 with the program (LOAD"LLAMA2",8,1 then RUN, or
 # LOAD"*",8 then RUN). The REU image does not fit on a disk (1.2 MiB of model data);
-# docs/c64.md says how it gets into a real REU.
+# ports/c64/README.md says how it gets into a real REU.
 CC1541   ?= cc1541
 C64_DISK  = $(C64_BUILD)/llama2.d64
 

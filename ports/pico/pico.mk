@@ -1,6 +1,6 @@
 # The Cortex-M33 (RP2350-class) build: run.c and the engine cross-compiled for a bare-metal
 # Cortex-M33 with its single-precision FPU, newlib and Arm semihosting, run under
-# qemu-system-arm -M mps2-an505 (docs/pico.md). It compiles the sources of ./run but the
+# qemu-system-arm -M mps2-an505 (ports/pico/README.md). It compiles the sources of ./run but the
 # fast path: CORE_SRC, HOST_SRC and HOST_TRACE_SRC (the fast path needs POSIX threads,
 # which bare-metal newlib has not; run.c does not call it).
 #

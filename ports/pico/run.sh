@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Cortex-M33 build of run.c under QEMU, like ./run: the same arguments, standard
-# input, standard output, standard error and exit status (docs/pico.md).
+# input, standard output, standard error and exit status (ports/pico/README.md).
 #
 # usage: ports/pico/run.sh [run.c arguments...]
 #   e.g. ports/pico/run.sh models/stories260K.bin -z models/tok512.bin -t 0 -i "Zoo"
