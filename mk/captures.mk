@@ -6,6 +6,7 @@
 #
 #   make capture-NAME           NAME one of CAPTURE_PORTS: scripts/capture.sh
 #   make update-captures-NAME   NAME one of CAPTURE_NAMES (also the VICE and cross captures)
+#   make test-capture-scripts   port-scenarios.sh and update-captures.sh on made-up folders
 #   make test-captures          portable captures bit-identical to the host golden, libm
 #                               captures recorded: the committed ones, and the fresh ones
 #                               in $(CAPTURES) when there are any (part of make test)
@@ -43,3 +44,8 @@ $(foreach p,$(CAPTURE_NAMES),$(eval $(call UPDATE_CAPTURES_RULES,$(p))))
 # The gate: portable captures bit-identical to the host golden, libm captures recorded.
 # ($(CAPTURES) is looked for when the test runs: a capture made earlier by the same make.)
 $(eval $(call cmocka_test,test-captures,tests/test_captures.c tests/testutil.c,golden $$(wildcard $(CAPTURES)),conform))
+
+.PHONY: test-capture-scripts
+test-capture-scripts:
+	tests/test_capture_scripts.sh
+TEST_TARGETS += test-capture-scripts
