@@ -12,6 +12,8 @@ CC      ?= cc
 # optimisation level never changes a bit, REFFLAGS keep the float operations as written.
 CFLAGS  ?= -O3
 REFFLAGS = -std=c11 -Wall -Wextra -ffp-contract=off -fno-fast-math
+# Includes are root-relative ("engine/kernels.h") in every build.
+REFFLAGS += -I.
 LDLIBS   = -lm
 
 # Where the tests find the models and the recorded cases (read-only; never copied into the
@@ -20,24 +22,63 @@ SHARED     ?= ../shared
 MODELS     ?= $(if $(wildcard models/stories260K.bin),models,$(SHARED)/models)
 ACCEPTANCE ?= $(SHARED)/acceptance/upstream-run
 BUILD  ?= build
+# Models some golden scenarios need, made at test time (mk/golden_synth.mk).
+GOLDEN_SYNTH_MODELS = $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
 
-# The engine: everything ./run links. kernels.c is the one definition of the reference
-# arithmetic (C89, shared with the 6502 build); portable/ the portable math mode;
-# forward_fast.c the fast path (hosts with POSIX threads), fast_pool.c its threads.
+# The core (engine/): the C89 code every target compiles, the host, the Pico, the 6502 and
+# every cross target: the kernels (the one definition of the reference arithmetic), the
+# forward pass, the sampler, u64, the math library switch, the portable math, soft-float,
+# the trace writer and the float-bit helpers it shares with the reader and conform, and the
+# byte-piece parser of both tokenizers. `make check-c89` (part of make test) holds it to C89. The order is
+# the 6502 program's link order.
 PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
                engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
                engine/portable/p_sinf.c engine/portable/p_cosf.c
 PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
-ENGINE_SRC = engine/errors.c engine/checkpoint.c engine/forward.c engine/kernels.c engine/tokenizer.c \
-             engine/sampler.c engine/u64.c engine/mathlib.c engine/fpcheck.c engine/parse_float.c engine/input_file.c \
-             $(PORTABLE_SRC) engine/forward_fast.c engine/fast_pool.c
-ENGINE_HDR = $(wildcard engine/*.h) $(PORTABLE_HDR)
-# The trace writer (C89, shared with the ports) and the host's trace files.
-TRACE_SRC  = trace/trace_writer.c trace/trace_recorder.c trace/atomic_file.c trace/sha256.c
-TRACE_HDR  = $(wildcard trace/*.h)
+SOFTFLOAT_SRC = $(sort $(wildcard engine/softfloat/*.c))
+CORE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
+           $(sort $(PORTABLE_SRC) $(SOFTFLOAT_SRC)) engine/trace_writer.c engine/float_bits.c \
+           engine/byte_piece.c
+CORE_HDR = $(wildcard engine/*.h engine/softfloat/*.h engine/softfloat/6502/*.h) $(PORTABLE_HDR)
 
-# Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`),
-# ENGINE_SRC (linked into ./run and the ports).
+# Host-only (host/): what programs on an operating system add: checkpoint and tokenizer
+# files, number parsing, the floating-point environment check and its self-test, error
+# texts; HOST_FAST_SRC the fast path and its thread pool (POSIX threads; not on the Pico); HOST_TRACE_SRC the
+# trace recorder, sha256 and atomic files. ENGINE_SRC is what ./run and the host tests link.
+HOST_SRC = host/errors.c host/checkpoint.c host/tokenizer.c host/fpcheck.c host/parse_float.c \
+           host/input_file.c host/selftest.c
+HOST_FAST_SRC = host/forward_fast.c host/fast_pool.c
+HOST_HDR = $(wildcard host/*.h)
+ENGINE_SRC = $(CORE_SRC) $(HOST_SRC) $(HOST_FAST_SRC)
+ENGINE_HDR = $(CORE_HDR) $(HOST_HDR)
+HOST_TRACE_SRC = host/trace_recorder.c host/atomic_file.c host/sha256.c
+TRACE_SRC  = $(HOST_TRACE_SRC)
+TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host/sha256.h
+
+# External tools, each named once (a fragment or script that runs one takes it from here).
+CMOCKA_LIBS ?= -lcmocka
+PYTHON      ?= python3
+
+# The one way a cmocka test is built and registered:
+#   $(eval $(call cmocka_test,TARGET,SOURCES,ARGUMENTS,NEEDS,FLAGS,ENVIRONMENT,LIBS))
+# builds $(BUILD)/tests/NAME (NAME: the first source's name) from SOURCES (its .c and .o
+# files are compiled and linked; the rest are prerequisites only) with REFFLAGS, -Werror
+# and FLAGS, linked with LIBS, and makes TARGET run it with ARGUMENTS and ENVIRONMENT once
+# NEEDS are made, appended to TEST_TARGETS. A source that does not exist is a build error.
+comma := ,
+cmocka_test_bin = $(BUILD)/tests/$(basename $(notdir $(firstword $(1))))
+define cmocka_test
+$(call cmocka_test_bin,$(2)): $(2) $(ENGINE_HDR) tests/testutil.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(REFFLAGS) -Werror $(5) -o $$@ $(filter %.c %.o,$(2)) $(7) $$(CMOCKA_LIBS) $$(LDLIBS)
+
+.PHONY: $(1)
+$(1): $(call cmocka_test_bin,$(2)) $(4)
+	$(6) $(call cmocka_test_bin,$(2)) $(3)
+TEST_TARGETS += $(1)
+endef
+
+# Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`).
 ALL_TARGETS  =
 TEST_TARGETS =
 
@@ -47,6 +88,10 @@ TEST_TARGETS =
 $(BUILD):
 	mkdir -p $@
 
+# Each port's fragment (ports/NAME/NAME.mk) first: the harness's fragments name the ports'
+# programs in prerequisites, which make expands as it reads them. A port's fragment uses
+# only the variables above, or defers them ($$(VAR)) in rules it makes with $(eval).
+include $(sort $(wildcard ports/*/*.mk))
 include $(sort $(wildcard mk/*.mk))
 
 # After the fragments, so that the prerequisites see everything they appended.

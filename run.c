@@ -14,15 +14,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/forward_fast.h"
-#include "engine/fpcheck.h"
-#include "engine/parse_float.h"
-#include "engine/program_io.h"
+#include "host/forward_fast.h"
+#include "host/fpcheck.h"
+#include "host/parse_float.h"
+#include "host/program_io.h"
 #include "engine/sampler.h"
-#include "engine/tokenizer.h"
+#include "host/tokenizer.h"
 #include "engine/transformer.h"
-#include "trace/sha256.h"
-#include "trace/trace_recorder.h"
+#include "host/sha256.h"
+#include "host/trace_recorder.h"
 
 /* ----------------------------------------------------------------------------
  * options */
@@ -44,7 +44,7 @@ typedef struct {
     int trace_level, trace_topk; /* --logits: full|topk:K|digest */
     int trace_layers;          /* --layers: add per-layer digests */
     const char *platform;      /* --platform: id written in the trace */
-    int fast;                  /* --fast: engine/forward_fast.c, bit-identical logits */
+    int fast;                  /* --fast: host/forward_fast.c, bit-identical logits */
     int threads;               /* --threads: for --fast; 0 = one per processor */
 } Options;
 

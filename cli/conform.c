@@ -13,13 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/program_io.h"
-#include "../trace/trace_reader.h"
-#include "conform_check.h"
-#include "conform_diff.h"
-#include "conform_report.h"
-#include "conform_str.h"
-#include "conform_text.h"
+#include "host/program_io.h"
+#include "host/trace_reader.h"
+#include "cli/conform_check.h"
+#include "cli/conform_diff.h"
+#include "cli/conform_report.h"
+#include "cli/conform_str.h"
+#include "cli/conform_text.h"
 
 static const char USAGE[] =
     "usage: conform diff EXPECTED ACTUAL [--level LEVEL] [--json] [--petscii|--ascii] [--allow-truncated]\n"
@@ -561,12 +561,8 @@ static int cmd_diff(int argc, char **argv, FILE *out, FILE *err) {
         rc = r.exit_status;
         diff_result_free(&r);
     }
-    trace_free(e.trace);
-    trace_free(a.trace);
-    run_text_free(&e.text);
-    run_text_free(&a.text);
-    capture_cut_free(&e.cut);
-    capture_cut_free(&a.cut);
+    side_free(&e);
+    side_free(&a);
     return rc;
 }
 

@@ -6,7 +6,7 @@
  * bytes are a region. When no such place exists the texts diverge for good and the rest of
  * both is the last region. Greedy, linear in the texts for local differences (a piece
  * printed wrongly, a word missing), and never worse than RESYNC_WINDOW^2 per region. */
-#include "conform_align.h"
+#include "cli/conform_align.h"
 
 #include <stdlib.h>
 #include <string.h>

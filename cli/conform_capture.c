@@ -19,7 +19,7 @@
  *     line starting with a key of one or two words and `:` or `=`, or one with a word like dim, vocab,
  *     layers, heads, model, tokenizer, config, loaded, seed, steps, temperature, llama,
  *     version, error or warning; and empty lines. */
-#include "conform_capture.h"
+#include "cli/conform_capture.h"
 
 #include <ctype.h>
 #include <regex.h>

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "conform_text.h"
+#include "cli/conform_text.h"
 
 #define CAPTURE_MAX_STRIP 16
 

@@ -8,7 +8,7 @@
  * prompt}` is the option and its value when the scenario sets it, and nothing otherwise.
  * Values are quoted for /bin/sh, which runs the command. docs/conform.md has the rest. */
 #define _POSIX_C_SOURCE 200809L
-#include "conform_check.h"
+#include "cli/conform_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../trace/trace_reader.h"
-#include "conform_report.h"
+#include "host/trace_reader.h"
+#include "cli/conform_report.h"
 
 #define MAX_ARGS 32
 
@@ -145,17 +145,17 @@ static int read_manifest(const char *golden, Scenario **out, int *n_out, FILE *e
         lineno++;
         while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r')) line[--got] = 0;
         if (got == 0 || line[0] == '#') continue;
-        char *fields[6 + MAX_ARGS];
+        char *fields[7 + MAX_ARGS];
         int nf = 0;
         for (char *p = line;;) {
             char *tab = strchr(p, '\t');
-            if (nf < 6 + MAX_ARGS) fields[nf++] = p;
+            if (nf < 7 + MAX_ARGS) fields[nf++] = p;
             if (tab == NULL) break;
             *tab = 0;
             p = tab + 1;
         }
-        if (nf < 6) {
-            fprintf(err, "conform check: %s: line %ld: expected at least 6 TAB-separated fields, found %d\n", path, lineno, nf);
+        if (nf < 7) {
+            fprintf(err, "conform check: %s: line %ld: expected at least 7 TAB-separated fields, found %d\n", path, lineno, nf);
             fclose(f);
             free(line);
             free(path);
@@ -171,7 +171,8 @@ static int read_manifest(const char *golden, Scenario **out, int *n_out, FILE *e
         s->model = dup_text(fields[1]);
         s->tokenizer = dup_text(fields[2]);
         s->stdin_file = strcmp(fields[5], "-") == 0 ? NULL : dup_text(fields[5]);
-        for (int i = 6; i < nf; i++) s->args[s->n_args++] = dup_text(fields[i]);
+        /* fields[6] says which ports run the scenario (make's capture rules read it) */
+        for (int i = 7; i < nf; i++) s->args[s->n_args++] = dup_text(fields[i]);
         scenario_derive(s);
     }
     free(line);
@@ -573,12 +574,8 @@ static void compare_capture(const char *expected_path, const char *capture_path,
     diff_result_free(&bits);
     diff_result_free(&tokens);
     diff_result_free(&text);
-    trace_free(e.trace);
-    trace_free(a.trace);
-    run_text_free(&e.text);
-    run_text_free(&a.text);
-    capture_cut_free(&e.cut);
-    capture_cut_free(&a.cut);
+    side_free(&e);
+    side_free(&a);
 }
 
 /* ---- the command ---- */

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "conform_capture.h"
-#include "conform_diagnose.h"
+#include "cli/conform_capture.h"
+#include "cli/conform_diagnose.h"
 
 /* Levels a scenario can reach, weakest first. */
 enum { REACH_NONE, REACH_TEXT, REACH_TOKENS, REACH_BITS };

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "conform_check.h"
+#include "cli/conform_check.h"
 
 static const char *const STATUS_JSON[] = {"pass", "fail", "skip", "error"};
 

@@ -19,7 +19,7 @@
  *   no-output            ACTUAL printed no story at all
  *   runs-longer          EXPECTED is a prefix of ACTUAL (steps or the BOS stop)
  *   text-differs         none of the above: the texts go apart (a trace would tell more) */
-#include "conform_diagnose.h"
+#include "cli/conform_diagnose.h"
 
 #include <ctype.h>
 #include <stdarg.h>

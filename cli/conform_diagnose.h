@@ -3,7 +3,7 @@
 #ifndef CONFORM_DIAGNOSE_H
 #define CONFORM_DIAGNOSE_H
 
-#include "conform_diff.h"
+#include "cli/conform_diff.h"
 
 typedef struct {
     const char *name; /* a stable name, e.g. "byte-pieces-literal"; NULL when none applies */

@@ -1,5 +1,5 @@
 /* conform diff's comparison; see conform_diff.h. */
-#include "conform_diff.h"
+#include "cli/conform_diff.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- floats as bit patterns ---- */
+#include "engine/float_bits.h"
 
-static int is_nan(uint32_t b) { return (b & 0x7FFFFFFFu) > 0x7F800000u; }
+/* ---- floats as bit patterns ---- */
 
 /* the ordered-integer line: +x at its bit pattern, -x at minus its magnitude; -0 = +0 = 0 */
 static int64_t ordered(uint32_t b) {
@@ -18,7 +18,7 @@ static int64_t ordered(uint32_t b) {
 
 uint64_t ulp_distance(uint32_t a, uint32_t b) {
     if (a == b) return 0;
-    if (is_nan(a) || is_nan(b)) return ULP_INFINITE;
+    if (float_bits_is_nan(a) || float_bits_is_nan(b)) return ULP_INFINITE;
     int64_t x = ordered(a), y = ordered(b);
     return x > y ? (uint64_t)(x - y) : (uint64_t)(y - x);
 }
@@ -255,7 +255,7 @@ static void stats_begin(LogitStats *st, int basis) {
 static int beyond_tolerance(const CmpOptions *o, uint32_t e, uint32_t a, uint64_t ulp) {
     if (e == a) return 0;
     if (o->level == CMP_ABS) {
-        if (is_nan(e) || is_nan(a)) return 1;
+        if (float_bits_is_nan(e) || float_bits_is_nan(a)) return 1;
         double d = fabs(bits_value(e) - bits_value(a));
         return !(d <= o->abs_tol);
     }
@@ -283,7 +283,7 @@ static void stats_add(LogitStats *st, const CmpOptions *o, long index, uint32_t 
     else *ulp_sum += (double)u;
     double d;
     if (e == a) d = 0;
-    else if (is_nan(e) || is_nan(a)) d = NAN;
+    else if (float_bits_is_nan(e) || float_bits_is_nan(a)) d = NAN;
     else d = fabs(bits_value(e) - bits_value(a));
     if (st->max_abs_index < 0 || (!isnan(st->max_abs) && (isnan(d) || d > st->max_abs)) ||
         (d == st->max_abs && unequal && !st->max_abs_unequal) ||
@@ -401,7 +401,7 @@ static int step_stats(const Trace *te, const Trace *ta, long i, int basis, const
                 st->topk_only++;
                 if (other->k == 0) continue;
                 uint32_t bound = other->list[other->k - 1].bits;
-                if (is_nan(x) || is_nan(bound)) continue;
+                if (float_bits_is_nan(x) || float_bits_is_nan(bound)) continue;
                 if (o->level == CMP_ULP && ordered(x) > ordered(bound) &&
                     (uint64_t)(ordered(x) - ordered(bound)) > o->ulp)
                     st->beyond++;
@@ -618,4 +618,10 @@ void diff_run(Side *se, Side *sa, const CmpOptions *o, DiffResult *r) {
         r->verdict = VERDICT_EQUAL;
     }
     r->exit_status = r->verdict == VERDICT_EQUAL ? 0 : r->verdict == VERDICT_TRUNCATED && o->allow_truncated ? 0 : 1;
+}
+
+void side_free(Side *s) {
+    trace_free(s->trace);
+    run_text_free(&s->text);
+    capture_cut_free(&s->cut);
 }

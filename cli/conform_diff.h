@@ -5,11 +5,11 @@
 
 #include <stdint.h>
 
-#include "../trace/trace_reader.h"
-#include "conform_str.h"
-#include "conform_align.h"
-#include "conform_capture.h"
-#include "conform_text.h"
+#include "host/trace_reader.h"
+#include "cli/conform_str.h"
+#include "cli/conform_align.h"
+#include "cli/conform_capture.h"
+#include "cli/conform_text.h"
 
 enum { CMP_BITS, CMP_ULP, CMP_ABS, CMP_TOKENS, CMP_TEXT };
 
@@ -28,6 +28,9 @@ typedef struct {
     RunText text; /* filled at text level */
     CaptureCut cut; /* a plain capture: what was left out around the story */
 } Side;
+
+/* Frees what a side holds (its trace, text and cut). */
+void side_free(Side *s);
 
 enum { VERDICT_EQUAL, VERDICT_DIFFERENT, VERDICT_TRUNCATED, VERDICT_SCENARIO, VERDICT_ERROR };
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "conform_check.h"
+#include "cli/conform_check.h"
 
 #define PLOT_W 900
 #define PLOT_H 220

@@ -1,5 +1,5 @@
 /* Prints conform diff results; see conform_report.h. */
-#include "conform_report.h"
+#include "cli/conform_report.h"
 
 #include <math.h>
 #include <string.h>

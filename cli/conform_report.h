@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "conform_diff.h"
+#include "cli/conform_diff.h"
 
 void report_text(FILE *out, const DiffResult *r, const Side *expected, const Side *actual);
 void report_json(FILE *out, const DiffResult *r, const Side *expected, const Side *actual);

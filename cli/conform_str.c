@@ -1,5 +1,5 @@
 /* Growable strings; see conform_str.h. */
-#include "conform_str.h"
+#include "cli/conform_str.h"
 
 #include <stdarg.h>
 #include <stdint.h>

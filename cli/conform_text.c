@@ -1,5 +1,5 @@
 /* The text a run printed; see conform_text.h. */
-#include "conform_text.h"
+#include "cli/conform_text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "../trace/trace_reader.h"
-#include "conform_str.h"
+#include "host/trace_reader.h"
+#include "cli/conform_str.h"
 
 typedef struct {
     unsigned char *bytes;

@@ -15,7 +15,7 @@
  * computing) hold the cos and sin run.c computes, in the project's portable math so that
  * every host writes the same bytes: freq = 1 / 10000^(2j / head_size), val = pos * freq.
  * ./run ignores them, as the original does. The file is written atomically
- * (trace/atomic_file.h): a reader never sees a partial checkpoint, only a regular file is
+ * (host/atomic_file.h): a reader never sees a partial checkpoint, only a regular file is
  * ever replaced, and no temporary file is left on an error or a signal. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -27,9 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../engine/program_io.h"
-#include "../trace/atomic_file.h"
-#include "../engine/mathlib.h"
+#include "host/program_io.h"
+#include "host/atomic_file.h"
+#include "engine/mathlib.h"
 
 typedef struct {
     const char *name;

@@ -16,14 +16,14 @@ typedef unsigned long f32_bits_t;
 
 #ifdef F32_SOFT
 
-#include "softfloat/softfloat.h"
+#include "engine/softfloat/softfloat.h"
 typedef sf32 f32;
 #ifdef F32_SOFT_6502
 /* cc65 builds: add, subtract, multiply, divide (and kernels.c's dot) through the 6502
  * assembly fast paths, which give the C soft-float's bits and call it for what they do
  * not do; the comparisons and the conversion to long entirely in assembly (the C ones are
  * not linked). */
-#include "softfloat/6502/fast.h"
+#include "engine/softfloat/6502/fast.h"
 #define f32_add(a, b) sf32_add_6502((a), (b))
 #define f32_sub(a, b) sf32_sub_6502((a), (b))
 #define f32_mul(a, b) sf32_mul_6502((a), (b))
@@ -68,12 +68,20 @@ typedef float f32;
 #define f32_to_long(a) ((long)(a))
 #define f32_floor(a) floorf(a)
 
-static inline f32_bits_t f32_to_bits(f32 a) {
+/* C89 has no inline; GCC's __inline__ keeps -std=c89 -pedantic builds (make check-c89) quiet */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#define F32_INLINE static inline
+#elif defined(__GNUC__)
+#define F32_INLINE static __inline__
+#else
+#define F32_INLINE static
+#endif
+F32_INLINE f32_bits_t f32_to_bits(f32 a) {
     unsigned int u; /* 32 bits on every host and ARM target this builds for */
     memcpy(&u, &a, sizeof u);
     return (f32_bits_t)u;
 }
-static inline f32 f32_from_bits(f32_bits_t b) {
+F32_INLINE f32 f32_from_bits(f32_bits_t b) {
     unsigned int u = (unsigned int)(b & 0xFFFFFFFFUL);
     f32 a;
     memcpy(&a, &u, sizeof a);

@@ -11,11 +11,11 @@
  * checkpoint image and the run state in memory (below), on the 6502 they stream from
  * external memory (ports/c64/). ENGINE_SMALL builds (the 6502) have no defaults: the
  * transformer's source and cache must be set. */
-#include "transformer.h"
+#include "engine/transformer.h"
 
 #include <string.h>
 
-#include "kernels.h"
+#include "engine/kernels.h"
 
 #ifndef ENGINE_SMALL
 /* ----------------------------------------------------------------------------

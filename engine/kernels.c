@@ -6,7 +6,7 @@
  * float: the same bits and the same speed as plain C) and as integer soft-float for cc65
  * (F32_SOFT). Do not reorder, fuse or vectorise a reduction here: each matmul row is summed
  * j = 0..n-1, one rounding per multiply and per add. */
-#include "kernels.h"
+#include "engine/kernels.h"
 
 #define F32_ZERO F32_BITS(0x00000000)
 #define F32_ONE F32_BITS(0x3F800000)

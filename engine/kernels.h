@@ -4,8 +4,8 @@
 #ifndef ENGINE_KERNELS_H
 #define ENGINE_KERNELS_H
 
-#include "f32.h"
-#include "mathlib.h"
+#include "engine/f32.h"
+#include "engine/mathlib.h"
 
 /* w . x summed j = 0..n-1 (a matmul row) */
 f32 dot(const f32 *w, const f32 *x, int n);

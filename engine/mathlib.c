@@ -1,8 +1,8 @@
-#include "mathlib.h"
+#include "engine/mathlib.h"
 
 #include <string.h>
 
-#include "portable/portable_math.h"
+#include "engine/portable/portable_math.h"
 
 #ifndef F32_SOFT
 #include <math.h>

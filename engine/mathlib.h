@@ -9,7 +9,7 @@
 #ifndef ENGINE_MATHLIB_H
 #define ENGINE_MATHLIB_H
 
-#include "f32.h"
+#include "engine/f32.h"
 
 typedef struct {
     const char *name;

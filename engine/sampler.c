@@ -7,12 +7,12 @@
  * and soft-float builds pick the same tokens. Top-p sorts candidates by descending
  * probability with a stable merge sort, so equal probabilities keep index order on every
  * platform (glibc's qsort, a merge sort, does the same; other libcs' qsort does not). */
-#include "sampler.h"
+#include "engine/sampler.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "kernels.h"
+#include "engine/kernels.h"
 
 #define F32_ZERO F32_BITS(0x00000000)
 #define F32_ONE F32_BITS(0x3F800000)

@@ -8,9 +8,9 @@
 #ifndef ENGINE_SAMPLER_H
 #define ENGINE_SAMPLER_H
 
-#include "f32.h"
-#include "mathlib.h"
-#include "u64.h"
+#include "engine/f32.h"
+#include "engine/mathlib.h"
+#include "engine/u64.h"
 
 #ifdef F32_SOFT
 typedef u64 RngState;

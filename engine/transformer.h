@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
-#include "errors.h"
-#include "f32.h"
-#include "mathlib.h"
-#include "weights.h"
+#include "engine/errors.h"
+#include "engine/f32.h"
+#include "engine/mathlib.h"
+#include "engine/weights.h"
 
 /* The 28-byte header of a legacy (version 0) llama2.c checkpoint. */
 typedef struct {
@@ -84,7 +84,7 @@ typedef struct {
 typedef void (*ForwardProbe)(void *context, int layer, const char *what, const f32 *vec, int n);
 
 /* A second implementation of the forward pass's heavy parts, plugged into forward() (hosts
- * only: the fast path, engine/forward_fast.c). matmul computes out = W x for the tensor of
+ * only: the fast path, host/forward_fast.c). matmul computes out = W x for the tensor of
  * the layer, as matmul_rows would (n columns, d rows); attention computes s->xb from s->q
  * and the KV cache of the layer for position pos (the cache already holds pos). Both must
  * give the reference's bits; forward() still writes the layer sequence. */
@@ -117,7 +117,7 @@ f32 *forward(Transformer *t, int token, int pos);
 #include <stddef.h>
 #include <stdint.h>
 
-#include "input_file.h"
+#include "host/input_file.h"
 
 /* Largest run state (KV cache and buffers) a checkpoint may ask for. */
 #define RUN_STATE_MAX_BYTES ((uint64_t)4 << 30)
@@ -137,7 +137,7 @@ int transformer_init_from_image(Transformer *t, unsigned char *image, size_t siz
 /* Maps a checkpoint file (or reads it into memory where it cannot be used in place) and
  * initialises t, run state included. */
 int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err);
-/* The same, telling watch (engine/input_file.h) the file's identity and every byte read;
+/* The same, telling watch (host/input_file.h) the file's identity and every byte read;
  * the checkpoint must be a regular file. */
 int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch, ErrorText *warning,
                              ErrorText *err);

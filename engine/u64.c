@@ -3,7 +3,7 @@
  * C89 only: no long long, and int may be 16 bits, so every shift count applied to an
  * unsigned long stays below 32 and products are formed from 16-bit halves, whose 32-bit
  * products fit an unsigned long. */
-#include "u64.h"
+#include "engine/u64.h"
 
 #define MASK32 0xFFFFFFFFUL
 #define MASK16 0xFFFFUL

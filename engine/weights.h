@@ -4,7 +4,7 @@
  * 6502 the weights live outside the address space (files under sim65, the REU on a C64)
  * and are streamed: every forward step asks for the rows in exactly the order below, so a
  * streaming source only ever reads forward. A converter writes that order to a file
- * (the "weight stream", docs/c64.md).
+ * (the "weight stream", ports/c64/README.md).
  *
  * Order of one forward step, after the embedding row of the input token:
  *   for each layer l:  RMS_ATT(l), WQ(l) rows 0..dim-1, WK(l) rows 0..kv_dim-1,

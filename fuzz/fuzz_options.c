@@ -9,7 +9,7 @@
  * run.c is compiled into this file without its main (RUN_NO_MAIN), for Options and its
  * static helpers. */
 #define RUN_NO_MAIN 1
-#include "../run.c"
+#include "run.c"
 
 static void harness_fail(const char *what) {
     fprintf(stderr, "fuzz_options: %s\n", what);

@@ -13,12 +13,12 @@
  * main (CONFORM_NO_MAIN). */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, fileno, dup */
 #define RUN_NO_MAIN 1
-#include "../run.c"
+#include "run.c"
 
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "../trace/trace_reader.h"
+#include "host/trace_reader.h"
 
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/tokenizer.h"
+#include "host/tokenizer.h"
 
 static void fail(const char *what) {
     fprintf(stderr, "fuzz_tokenizer: %s\n", what);

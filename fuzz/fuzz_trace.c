@@ -1,4 +1,4 @@
-/* Fuzz target: the L2T trace reader (trace/trace_reader.h).
+/* Fuzz target: the L2T trace reader (host/trace_reader.h).
  *
  * The input is a capture: trace lines, noise, any line ends. It is read twice, whole with
  * trace_read_buffer() and in small chunks of varying size through the incremental parser;
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../trace/trace_reader.h"
+#include "host/trace_reader.h"
 
 static void fail(const char *what) {
     fprintf(stderr, "fuzz_trace: %s\n", what);

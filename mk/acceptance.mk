@@ -1,5 +1,5 @@
 # The recorded behaviour of the original run.c, byte for byte, as a plain script: a manual
-# tool (it takes any runner, such as scripts/run-pico.sh). make test gates on the cmocka
+# tool (it takes any runner, such as ports/pico/run.sh). make test gates on the cmocka
 # version, test-runner-acceptance in mk/tests.mk.
 .PHONY: test-acceptance
 test-acceptance: run

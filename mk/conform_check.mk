@@ -5,14 +5,7 @@
 
 .PHONY: test-conform-capture
 
-$(BUILD)/test_conform_capture: tests/test_conform_capture.c $(CONFORM_SRC) $(CONFORM_HDR) | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -DCONFORM_NO_MAIN -o $@ tests/test_conform_capture.c $(CONFORM_SRC) $(CMOCKA_LIBS) $(LDLIBS)
-
-test-conform-capture: $(BUILD)/test_conform_capture
-	@mkdir -p $(BUILD)/conform-scratch
-	CONFORM_SCRATCH=$(BUILD)/conform-scratch $(BUILD)/test_conform_capture
-
-TEST_TARGETS += test-conform-capture
+$(eval $(call cmocka_test,test-conform-capture,tests/test_conform_capture.c tests/testutil_conform.c tests/testutil_conform.h $(CONFORM_SRC) $(CONFORM_HDR),,| $(BUILD)/conform-scratch,-DCONFORM_NO_MAIN,CONFORM_SCRATCH=$(BUILD)/conform-scratch))
 
 # Mutant ports: ./run with one classic port bug each, an engine function wrapped by the
 # linker (tests/mutants/mutants.c). Built only for the tests.

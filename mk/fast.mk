@@ -1,4 +1,4 @@
-# The fast forward pass (engine/forward_fast.c): SIMD across matmul rows and threads, logits
+# The fast forward pass (host/forward_fast.c): SIMD across matmul rows and threads, logits
 # bit-identical to the reference. Design and numbers: docs/fast-path.md.
 #
 #   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
@@ -28,8 +28,8 @@ ALL_TARGETS += $(SYNTHGEN)
 
 # synthgen writes the RoPE tables with the portable math (the same bytes on every host), and
 # its checkpoints atomically
-$(SYNTHGEN): cli/synthgen.c trace/atomic_file.c engine/errors.c engine/mathlib.c $(PORTABLE_SRC) $(PORTABLE_HDR) | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c trace/atomic_file.c engine/errors.c engine/mathlib.c $(PORTABLE_SRC) $(LDLIBS)
+$(SYNTHGEN): cli/synthgen.c host/atomic_file.c host/errors.c engine/mathlib.c $(PORTABLE_SRC) $(PORTABLE_HDR) | $(BUILD)
+	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ cli/synthgen.c host/atomic_file.c host/errors.c engine/mathlib.c $(PORTABLE_SRC) $(LDLIBS)
 
 $(BUILD)/synth%.bin: $(SYNTHGEN)
 	$(SYNTHGEN) $* $@
@@ -64,7 +64,7 @@ TEST_TARGETS += test-fastpath
 
 # --- the thread pool alone (also under ThreadSanitizer: test-fastpath-tsan) --------------
 TEST_FAST_POOL = $(BUILD)/test_fast_pool
-FAST_POOL_SRC = tests/test_fast_pool.c engine/fast_pool.c engine/errors.c
+FAST_POOL_SRC = tests/test_fast_pool.c host/fast_pool.c host/errors.c
 
 $(TEST_FAST_POOL): $(FAST_POOL_SRC) $(ENGINE_HDR) | $(BUILD)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ $(FAST_POOL_SRC) -lcmocka $(LDLIBS)

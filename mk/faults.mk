@@ -5,16 +5,5 @@
 #
 #   make test-faults   (part of make test; about 10 s, most of it conform reading 1 GiB)
 
-FAULTS_TEST = $(BUILD)/tests/test_faults
-
 # fseek is wrapped so that a checkpoint can be cut between its size check and its read.
-$(FAULTS_TEST): tests/test_faults.c tests/testutil.c tests/testutil.h $(ENGINE_SRC) $(ENGINE_HDR) mk/faults.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_faults.c tests/testutil.c $(ENGINE_SRC) \
-	    -Wl,--wrap=fseek $(CMOCKA_LIBS) $(LDLIBS)
-
-.PHONY: test-faults
-test-faults: $(FAULTS_TEST) run conform $(C64PACK) $(SYNTHGEN)
-	$(FAULTS_TEST) $(CURDIR) $(abspath $(MODELS))
-
-TEST_TARGETS += test-faults
+$(eval $(call cmocka_test,test-faults,tests/test_faults.c tests/testutil.c $(ENGINE_SRC) mk/faults.mk,$(CURDIR) $(abspath $(MODELS)),run conform $(C64PACK) $(SYNTHGEN),-Wl$(comma)--wrap=fseek))

@@ -21,28 +21,18 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_DIR      = $(BUILD)/fuzz
 FUZZ_FLAGS   ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_HOSTILE  = $(BUILD)/hostile
-CMOCKA_LIBS  ?= -lcmocka
 
-# The targets; trace and diff once the trace reader and conform exist.
-FUZZ_TARGETS = checkpoint tokenizer options
-FUZZ_TRACE_SRC = trace/trace_reader.c
-ifneq ($(and $(wildcard $(FUZZ_TRACE_SRC)),$(wildcard fuzz/fuzz_trace.c)),)
-FUZZ_TARGETS += trace
-endif
-ifneq ($(and $(wildcard cli/conform.c),$(wildcard fuzz/fuzz_diff.c)),)
-FUZZ_TARGETS += diff
-endif
-ifneq ($(and $(wildcard cli/conform.c),$(wildcard fuzz/fuzz_roundtrip.c)),)
-FUZZ_TARGETS += roundtrip
-endif
+# The targets (fuzz/fuzz_NAME.c each).
+FUZZ_TARGETS = checkpoint tokenizer options trace diff roundtrip
+FUZZ_TRACE_SRC = host/trace_reader.c
 
 # What each target links besides its harness. options compiles run.c into the harness.
 FUZZ_LINK_checkpoint = $(ENGINE_SRC)
 FUZZ_LINK_tokenizer  = $(ENGINE_SRC)
 FUZZ_LINK_options    = $(ENGINE_SRC) $(TRACE_SRC)
-FUZZ_CONFORM_SRC     = $(filter-out cli/synthgen.c,$(wildcard cli/conform*.c))
-FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) trace/trace_writer.c
-FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) trace/trace_writer.c
+FUZZ_CONFORM_SRC     = $(filter cli/%,$(CONFORM_SRC))
+FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c
+FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c
 FUZZ_EXTRA_options   = -Wno-unused-function
 FUZZ_LINK_roundtrip  = $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC)
 FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN
@@ -63,7 +53,7 @@ FUZZ_DEPS   = $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) run.c mk/fuz
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-seeds test-fuzz-regressions test-limits test-golden-kill \
         test-sanitize test-valgrind $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 
-$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_DEPS) $(wildcard $(FUZZ_TRACE_SRC) cli/conform*.c cli/conform*.h)
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_DEPS) $(CONFORM_SRC) $(CONFORM_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(REFFLAGS) $(FUZZ_EXTRA_$*) -o $@ $< $(FUZZ_LINK_$*) $(LDLIBS)
 
@@ -90,7 +80,7 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 # --- regression inputs, replayed with the ordinary compiler -------------------------------------
-$(FUZZ_HOSTILE)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS) $(wildcard $(FUZZ_TRACE_SRC) cli/conform*.c cli/conform*.h)
+$(FUZZ_HOSTILE)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS) $(CONFORM_SRC) $(CONFORM_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) $(FUZZ_EXTRA_$*) -o $@ fuzz/replay.c $< $(FUZZ_LINK_$*) $(LDLIBS)
 
@@ -101,19 +91,14 @@ test-fuzz-regressions: $(REPLAY_BINS)
 	done
 
 # --- limits -------------------------------------------------------------------------------------
-$(FUZZ_HOSTILE)/test_limits: tests/test_limits.c $(ENGINE_SRC) $(ENGINE_HDR) mk/fuzz.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_limits.c $(ENGINE_SRC) \
-	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(CMOCKA_LIBS) $(LDLIBS)
-
-test-limits: $(FUZZ_HOSTILE)/test_limits run
-	$(FUZZ_HOSTILE)/test_limits ./run $(MODELS)
+$(eval $(call cmocka_test,test-limits,tests/test_limits.c $(ENGINE_SRC) mk/fuzz.mk,./run $(MODELS),run,\
+    -Wl$(comma)--wrap=malloc$(comma)--wrap=calloc$(comma)--wrap=realloc))
 
 # --- golden files under SIGKILL -----------------------------------------------------------------
 test-golden-kill: run
 	MODELS=$(MODELS) tests/test_golden_kill.sh
 
-TEST_TARGETS += test-fuzz-regressions test-golden-kill $(if $(wildcard tests/test_limits.c),test-limits)
+TEST_TARGETS += test-fuzz-regressions test-golden-kill
 
 # --- sanitizers ---------------------------------------------------------------------------------
 # make test in a copy of the tracked files, so that ./run and $(BUILD) here are left alone.

@@ -10,11 +10,4 @@ check-golden: run
 	MODELS=$(MODELS) MATHS="$(GOLDEN_MATHS)" scripts/golden.sh check
 
 # Every golden trace reproduced bit for bit, and golden text against the original's stdout.
-$(BUILD)/tests/test_golden: tests/test_golden.c tests/testutil.c tests/testutil.h | $(BUILD)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_golden.c tests/testutil.c -lcmocka
-
-.PHONY: test-golden
-test-golden: run $(BUILD)/tests/test_golden
-	$(BUILD)/tests/test_golden golden $(ACCEPTANCE) $(MODELS)
-TEST_TARGETS += test-golden
+$(eval $(call cmocka_test,test-golden,tests/test_golden.c tests/testutil.c,golden $(ACCEPTANCE) $(MODELS),run))

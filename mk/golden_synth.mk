@@ -6,7 +6,7 @@
 #   make golden-synth-models   the two checkpoints
 #   make test-synth-rope       their RoPE tables hold cos and sin of pos * freq
 
-GOLDEN_SYNTH_MODELS = $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
+# GOLDEN_SYNTH_MODELS (the top Makefile, for the ports' fragments) names them.
 
 $(BUILD)/synth-mh512.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 64,172,4,8,8,512,256 $@ --seed 512
@@ -17,9 +17,9 @@ $(BUILD)/synth-mh32k.bin: $(SYNTHGEN)
 golden-synth-models: $(GOLDEN_SYNTH_MODELS)
 
 # Every target that runs the golden scenarios needs them.
-golden check-golden test-golden capture-pico test-mutants: $(GOLDEN_SYNTH_MODELS)
+golden check-golden test-golden test-mutants: $(GOLDEN_SYNTH_MODELS)
 
 test-synth-rope: $(GOLDEN_SYNTH_MODELS)
-	tests/test_synth_rope.py $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
+	$(PYTHON) tests/test_synth_rope.py $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
 
 TEST_TARGETS += test-synth-rope

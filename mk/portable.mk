@@ -1,6 +1,6 @@
 # The portable math mode (engine/portable/: expf, powf, sinf, cosf from binary32 operations
 # only, the same bits on every IEEE-754 platform) with its accuracy tests against MPFR, and
-# the integer-only number parser engine/parse_float.c (docs/portable-math.md).
+# the integer-only number parser host/parse_float.c (docs/portable-math.md).
 #
 #   make test-portable-math    cmocka: tables, special values, 10^6 inputs per function
 #                              against MPFR (fails if any error exceeds 1 ULP), and the
@@ -21,34 +21,21 @@ $(PORTABLE_DIR)/soft_portable.o: $(PORTABLE_SOFT_SRC) $(PORTABLE_HDR) $(wildcard
                                  engine/f32.h mk/portable.mk
 	@mkdir -p $(@D)/soft
 	cd $(@D)/soft && rm -f *.o && $(CC) $(CFLAGS) -std=c89 -pedantic -Wall -Wextra -Werror -DF32_SOFT \
-	    -I$(CURDIR)/engine -c $(addprefix $(CURDIR)/,$(PORTABLE_SOFT_SRC))
+	    -I$(CURDIR) -c $(addprefix $(CURDIR)/,$(PORTABLE_SOFT_SRC))
 	$(CC) -r -nostdlib -o $(@D)/soft_all.o $(@D)/soft/*.o
 	$(OBJCOPY) --prefix-symbols=soft_ $(@D)/soft_all.o $@
 
-$(PORTABLE_DIR)/test_portable_math: tests/test_portable_math.c tests/math_accuracy.c engine/mathlib.c \
-                                    engine/mathlib.h $(PORTABLE_SRC) $(PORTABLE_HDR) \
-                                    $(PORTABLE_DIR)/soft_portable.o mk/portable.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -DPORTABLE_SOFT_CHECK -o $@ tests/test_portable_math.c \
-	    engine/mathlib.c $(PORTABLE_SRC) $(PORTABLE_DIR)/soft_portable.o -lcmocka $(MPFR_LIBS) $(LDLIBS)
+# (tests/test_portable_math.c includes tests/math_accuracy.c)
+$(eval $(call cmocka_test,test-portable-math,tests/test_portable_math.c engine/mathlib.c $(PORTABLE_SRC) \
+    $(PORTABLE_DIR)/soft_portable.o mk/portable.mk,,,-DPORTABLE_SOFT_CHECK,,$(MPFR_LIBS)))
+$(BUILD)/tests/test_portable_math: tests/math_accuracy.c
 
 $(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_HDR) mk/portable.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/math_accuracy.c $(PORTABLE_SRC) $(MPFR_LIBS) $(LDLIBS)
 
-$(PORTABLE_DIR)/test_parse_float: tests/test_parse_float.c engine/parse_float.c engine/parse_float.h \
-                                  engine/f32.h mk/portable.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/test_parse_float.c engine/parse_float.c -lcmocka $(LDLIBS)
+$(eval $(call cmocka_test,test-parse-float,tests/test_parse_float.c host/parse_float.c mk/portable.mk))
 
-.PHONY: test-portable-math test-math-accuracy test-parse-float
-test-portable-math: $(PORTABLE_DIR)/test_portable_math
-	$(PORTABLE_DIR)/test_portable_math
-
+.PHONY: test-math-accuracy
 test-math-accuracy: $(PORTABLE_DIR)/math_accuracy
 	$(PORTABLE_DIR)/math_accuracy
-
-test-parse-float: $(PORTABLE_DIR)/test_parse_float
-	$(PORTABLE_DIR)/test_parse_float
-
-TEST_TARGETS += test-portable-math test-parse-float

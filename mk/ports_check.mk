@@ -10,9 +10,9 @@ PORT_CHECK_ARGS = {-i prompt} -t {temp} -p {topp} -s {seed} -n {steps} --math po
 .PHONY: test-conform-ports
 test-conform-ports: conform $(PICO_ELF) $(RUN65) $(C64_IMAGE) $(GOLDEN_SYNTH_MODELS)
 	./conform check --math portable --models $(MODELS) \
-	    --command "scripts/run-pico.sh {model} -z {tokenizer} $(PORT_CHECK_ARGS) {-m mode} {-y system} --layers"
+	    --command "ports/pico/run.sh {model} -z {tokenizer} $(PORT_CHECK_ARGS) {-m mode} {-y system} --layers"
 	RUN65=$(RUN65) C64_IMAGES=$(C64_BUILD) ./conform check --math portable --models $(MODELS) \
-	    --only c64_zoo --only c64_sampled \
-	    --command "$(C64_DIR)/sim65/run65.sh {model} -z {tokenizer} $(PORT_CHECK_ARGS)"
+	    $(foreach s,$(shell scripts/port-scenarios.sh c64),--only $(s)) \
+	    --command "$(C64_DIR)/run.sh {model} -z {tokenizer} $(PORT_CHECK_ARGS)"
 
 TEST_TARGETS += test-conform-ports

@@ -3,42 +3,17 @@
 #
 #   make test-runner   builds and runs all four; each also has its own target below
 #
-# Test sources compile with -Werror; the engine sources they unit-test are linked directly
-# (ENGINE_SRC, compiled as for ./run). The runner tests run ./run.
+# Each is built by cmocka_test (the top Makefile). The engine tests link the engine's
+# sources (ENGINE_SRC, compiled as for ./run); the runner tests run ./run.
 
-CMOCKA_LIBS     ?= -lcmocka
-RUNNER_TEST_DIR  = $(BUILD)/tests
-RUNNER_TESTS     = test_acceptance test_malformed test_tokenizer test_sampler
-RUNNER_TEST_OBJS = $(patsubst %,$(RUNNER_TEST_DIR)/%.o,$(RUNNER_TESTS) testutil)
-
-$(RUNNER_TEST_OBJS): $(RUNNER_TEST_DIR)/%.o: tests/%.c tests/testutil.h $(ENGINE_HDR) mk/tests.mk
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -c -o $@ $<
-
-# Tests of ./run as a program: testutil only.
-$(RUNNER_TEST_DIR)/test_acceptance $(RUNNER_TEST_DIR)/test_malformed: %: %.o $(RUNNER_TEST_DIR)/testutil.o
-	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
-
-# Unit tests of the engine: its sources linked in.
-$(RUNNER_TEST_DIR)/test_tokenizer $(RUNNER_TEST_DIR)/test_sampler: %: %.o $(RUNNER_TEST_DIR)/testutil.o \
-                                                                  $(ENGINE_SRC) $(ENGINE_HDR)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(filter %.o,$^) $(ENGINE_SRC) $(CMOCKA_LIBS) $(LDLIBS)
-
-.PHONY: test-runner test-runner-acceptance test-tokenizer test-sampler test-malformed
+.PHONY: test-runner
 test-runner: test-runner-acceptance test-tokenizer test-sampler test-malformed
 
-test-runner-acceptance: $(RUNNER_TEST_DIR)/test_acceptance run
-	$(RUNNER_TEST_DIR)/test_acceptance ./run $(ACCEPTANCE) $(MODELS)
+# Tests of ./run as a program. The cmocka acceptance test is the gate for the recorded
+# cases; scripts/acceptance.sh (make test-acceptance) stays available as a manual tool.
+$(eval $(call cmocka_test,test-runner-acceptance,tests/test_acceptance.c tests/testutil.c,./run $(ACCEPTANCE) $(MODELS),run))
+$(eval $(call cmocka_test,test-malformed,tests/test_malformed.c tests/testutil.c,./run $(MODELS),run))
 
-test-tokenizer: $(RUNNER_TEST_DIR)/test_tokenizer
-	$(RUNNER_TEST_DIR)/test_tokenizer $(MODELS)
-
-test-sampler: $(RUNNER_TEST_DIR)/test_sampler
-	$(RUNNER_TEST_DIR)/test_sampler
-
-test-malformed: $(RUNNER_TEST_DIR)/test_malformed run
-	$(RUNNER_TEST_DIR)/test_malformed ./run $(MODELS)
-
-# The cmocka acceptance test is the gate for the recorded cases; scripts/acceptance.sh
-# (make test-acceptance) stays available as a manual tool.
-TEST_TARGETS += test-runner-acceptance test-tokenizer test-sampler test-malformed
+# Unit tests of the engine: its sources linked in.
+$(eval $(call cmocka_test,test-tokenizer,tests/test_tokenizer.c tests/testutil.c $(ENGINE_SRC),$(MODELS)))
+$(eval $(call cmocka_test,test-sampler,tests/test_sampler.c tests/testutil.c $(ENGINE_SRC)))

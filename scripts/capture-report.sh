@@ -7,11 +7,12 @@
 # is one (how the captures were made, what they cost), follows the table.
 #
 # usage: scripts/capture-report.sh PORT     (prints the table on standard output)
+# Environment: CAPTURES (the folder of the ports' captures; GOLDEN/captures), GOLDEN (golden).
 set -euo pipefail
 port=${1:?usage: scripts/capture-report.sh PORT}
 golden=${GOLDEN:-golden}
 conform=${CONFORM:-./conform}
-dir="$golden/captures/$port"
+dir="${CAPTURES:-$golden/captures}/$port"
 [ -d "$dir" ] || { echo "capture-report: no captures in $dir" >&2; exit 2; }
 [ -x "$conform" ] || { echo "capture-report: no $conform (make conform)" >&2; exit 2; }
 

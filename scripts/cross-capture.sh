@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Everything CI records for one cross target (mk/targets.mk), under its runner:
-#  1. the golden scenarios in both math modes into golden/captures/NAME/MATH/ (portable must
-#     be bit-identical to the host golden: make test-captures gates on it);
+# Everything CI records for one cross target (ports/cross/cross.mk), under its runner:
+#  1. the golden scenarios in both math modes into CAPTURES/NAME/MATH/ (build/captures;
+#     portable must be bit-identical to the host golden: make test-captures gates on it);
 #  2. the recorded cases of the original run.c (gated here: every case must pass);
 #  3. the fast path (gated here: bit-identical, or refused where the build has no threads);
-#  4. golden/captures/NAME/RESULTS.tsv (what 2 and 3 found, for the README's matrix) and
-#     REPORT.md (scripts/capture-report.sh).
+#  4. CAPTURES/NAME/RESULTS.tsv (what 2 and 3 found, for the README's matrix) and
+#     REPORT.md (scripts/capture-report.sh). make update-captures-NAME copies them into
+#     golden/captures/NAME/ (scripts/update-captures.sh).
 #
 # usage: scripts/cross-capture.sh NAME
-# Environment (mk/targets.mk sets them): RUNNER, RUNNER_FAST, FAST (identical|refused),
-# SCENARIOS, FAST_SCENARIOS, PLATFORM, MODELS, ACCEPTANCE, MATHS ("libm portable").
+# Environment (ports/cross/cross.mk sets them): RUNNER, RUNNER_FAST, FAST (identical|refused),
+# SCENARIOS, FAST_SCENARIOS, PLATFORM, MODELS, ACCEPTANCE, MATHS ("libm portable"),
+# CAPTURES (build/captures).
 set -euo pipefail
 name=${1:?usage: scripts/cross-capture.sh NAME}
 here=$(cd "$(dirname "$0")" && pwd)
-out=${GOLDEN:-golden}/captures/$name
+captures=${CAPTURES:-build/captures}
+out=$captures/$name
 : "${RUNNER:?}" "${RUNNER_FAST:?}" "${SCENARIOS:?}" "${FAST_SCENARIOS:?}" "${PLATFORM:?}" "${MODELS:?}" "${ACCEPTANCE:?}"
 fast=${FAST:-identical}
 maths=${MATHS:-libm portable}
@@ -22,6 +25,8 @@ step() { printf 'cross-capture %s: %s\n' "$name" "$*"; }
 
 n_scenarios=$(wc -w <<<"$SCENARIOS")
 step "golden scenarios ($n_scenarios) in $maths"
+rm -rf "$out"
+mkdir -p "$out"
 RUNNER=$RUNNER OUT=$out PLATFORM=$PLATFORM MODELS=$MODELS MATHS=$maths ONLY=$SCENARIOS "$here/golden.sh" regen
 
 step "recorded cases"
@@ -53,7 +58,8 @@ fi
     printf 'fast_path\t%s\n' "$fast_result"
 } >"$out/RESULTS.tsv.tmp"
 mv "$out/RESULTS.tsv.tmp" "$out/RESULTS.tsv"
-"$here/capture-report.sh" "$name" >"$out/REPORT.md.tmp"
+CAPTURES=$captures "$here/capture-report.sh" "$name" >"$out/REPORT.md.tmp"
 mv "$out/REPORT.md.tmp" "$out/REPORT.md"
 cat "$out/REPORT.md"
+CAPTURES=$captures "$here/update-captures.sh" --compare "$name"
 step "done in $((SECONDS - started)) s"

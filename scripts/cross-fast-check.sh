@@ -4,7 +4,7 @@
 # and exit status 1 before any output.
 #
 # usage: scripts/cross-fast-check.sh RUNNER_FAST MODELS "SCENARIOS" [identical|refused]
-#   RUNNER_FAST  a runner that appends --fast --threads 2 (mk/targets.mk writes one)
+#   RUNNER_FAST  a runner that appends --fast --threads 2 (ports/cross/cross.mk writes one)
 set -u
 runner=${1:?usage: scripts/cross-fast-check.sh RUNNER_FAST MODELS SCENARIOS [identical|refused]}
 models=${2:?models folder}

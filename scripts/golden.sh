@@ -57,8 +57,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
     case "$line" in '' | '#'*) continue ;; esac
     IFS=$'\t' read -r -a f <<<"$line"
-    if [ "${#f[@]}" -lt 6 ]; then
-        echo "golden: $manifest:$lineno: expected at least 6 TAB-separated fields, found ${#f[@]}" >&2
+    if [ "${#f[@]}" -lt 7 ]; then
+        echo "golden: $manifest:$lineno: expected at least 7 TAB-separated fields, found ${#f[@]}" >&2
         exit 2
     fi
     [ -n "$only" ] && case " $only " in *" ${f[0]} "*) ;; *) continue ;; esac
@@ -74,7 +74,7 @@ for math in $maths; do
     for i in "${!names[@]}"; do
         IFS=$'\t' read -r -a f <<<"${lines[$i]}"
         name=${f[0]} model=${f[1]} tokenizer=${f[2]} level=${f[3]} layers=${f[4]} stdin=${f[5]}
-        args=("${f[@]:6}")
+        args=("${f[@]:7}") # f[6]: the ports that run it (scripts/port-scenarios.sh)
         index=$((index + 1))
         extra=()
         [ "$layers" = 1 ] && extra+=(--layers)

@@ -32,7 +32,7 @@ APT_PACKAGES=(
     curl                     # model downloads
     ca-certificates          #   over https
     e2fsprogs                # chattr: test-faults makes a read-only folder as root
-    qemu-user                # cross targets (mk/targets.mk) run under qemu-user
+    qemu-user                # cross targets (ports/cross/cross.mk) run under qemu-user
     gcc-aarch64-linux-gnu    #   and their compilers and sysroots
     gcc-arm-linux-gnueabihf
     gcc-riscv64-linux-gnu

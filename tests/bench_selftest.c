@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "../engine/selftest.h"
+#include "host/selftest.h"
 
 static double seconds(void) {
     struct timespec ts;

@@ -21,7 +21,8 @@
 
 #include <mpfr.h>
 
-#include "../engine/portable/portable_math.h"
+#include "engine/portable/portable_math.h"
+#include "tests/testutil.h"
 
 enum { FN_EXP, FN_POW, FN_SIN, FN_COS, FN_POW_GENERAL, FN_COUNT };
 
@@ -36,17 +37,6 @@ typedef struct {
     double seconds;
 } AccuracyStats;
 
-static uint32_t bits_of(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float float_of(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
 
 /* xorshift64*: deterministic inputs */
 static uint64_t acc_rng = 0x9E3779B97F4A7C15ull;

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const char *runner;
 static const char *cases_dir;

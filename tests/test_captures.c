@@ -1,11 +1,12 @@
-/* The gate for ports: every capture under golden/captures/PORT/ is compared with the host
- * golden by ./conform.
+/* The gate for ports: every capture under CAPTURES_DIR/PORT/ (golden/captures/PORT/, the
+ * committed ones, then build/captures/PORT/, fresh from make capture-PORT) is compared with
+ * the host golden by ./conform.
  *   - portable captures must be bit-identical (conform diff --level bits exits 0);
  *   - libm captures may differ where the port's libm does, but must parse and compare
- *     (exit 0 or 1), and how far they differ must be recorded: golden/captures/PORT/REPORT.md
+ *     (exit 0 or 1), and how far they differ must be recorded: CAPTURES_DIR/PORT/REPORT.md
  *     must equal what scripts/capture-report.sh prints now.
  *
- * usage: test_captures GOLDEN_DIR */
+ * usage: test_captures GOLDEN_DIR [CAPTURES_DIR...]   (GOLDEN_DIR/captures, then each) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,9 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const char *golden_dir;
+static char captures_dir[1024];
 
 typedef struct {
     char port[64];
@@ -28,7 +30,7 @@ typedef struct {
 } Capture;
 
 /* A port whose captures stop after a few steps (an emulated C64 takes minutes a token)
- * says so with a file CUT_SHORT in its captures folder (its text says why); then a
+ * says so with a file CUT_SHORT in its committed captures folder (its text says why); then a
  * portable capture passes when every step it holds is bit-identical. */
 static int cut_short_allowed(const char *port) {
     char path[1024];
@@ -41,9 +43,9 @@ static int cut_short_allowed(const char *port) {
 
 static void test_capture_compares(void **state) {
     const Capture *c = *state;
-    char expected[1024], actual[1024];
+    char expected[1024], actual[1400];
     snprintf(expected, sizeof expected, "%s/%s/%s.trace", golden_dir, c->math, c->name);
-    snprintf(actual, sizeof actual, "%s/captures/%s/%s/%s.trace", golden_dir, c->port, c->math, c->name);
+    snprintf(actual, sizeof actual, "%s/%s/%s/%s.trace", captures_dir, c->port, c->math, c->name);
     int cut_short = cut_short_allowed(c->port);
     const char *argv[] = {"./conform", "diff", expected, actual, "--level", "bits", cut_short ? "--allow-truncated" : NULL,
                           NULL};
@@ -67,10 +69,11 @@ static void test_capture_compares(void **state) {
 
 static void test_report_is_current(void **state) {
     const char *port = *state;
-    char report[1024], env[1100];
-    snprintf(report, sizeof report, "%s/captures/%s/REPORT.md", golden_dir, port);
+    char report[1200], env[1100], captures_env[1100];
+    snprintf(report, sizeof report, "%s/%s/REPORT.md", captures_dir, port);
     snprintf(env, sizeof env, "GOLDEN=%s", golden_dir);
-    const char *argv[] = {"/usr/bin/env", env, "scripts/capture-report.sh", port, NULL};
+    snprintf(captures_env, sizeof captures_env, "CAPTURES=%s", captures_dir);
+    const char *argv[] = {"/usr/bin/env", env, captures_env, "scripts/capture-report.sh", port, NULL};
     RunResult r;
     assert_int_equal(run_program(argv, NULL, &r), 0);
     assert_true(r.exited);
@@ -113,15 +116,9 @@ static size_t list_names(const char *dir, const char *suffix, char ***names) {
     return n;
 }
 
-int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_captures GOLDEN_DIR\n");
-        return 2;
-    }
-    golden_dir = argv[1];
-    char captures[1024];
-    snprintf(captures, sizeof captures, "%s/captures", golden_dir);
-
+/* The tests of one folder of captures: each capture, then each port's REPORT.md. */
+static int check_captures(const char *captures) {
+    snprintf(captures_dir, sizeof captures_dir, "%s", captures);
     char **ports;
     size_t n_ports = list_names(captures, "", &ports);
     Capture *list = NULL;
@@ -161,6 +158,7 @@ int main(int argc, char **argv) {
         snprintf(titles[n + p], 300, "%s REPORT.md is current", ports[p]);
         tests[n + p] = (struct CMUnitTest){titles[n + p], test_report_is_current, NULL, NULL, ports[p]};
     }
+    printf("test_captures: the captures in %s\n", captures);
     int failed = _cmocka_run_group_tests("captures", tests, n + n_ports, NULL, NULL);
     for (size_t i = 0; i < n + n_ports; i++) free(titles[i]);
     for (size_t p = 0; p < n_ports; p++) free(ports[p]);
@@ -168,5 +166,18 @@ int main(int argc, char **argv) {
     free(titles);
     free(tests);
     free(list);
+    return failed;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_captures GOLDEN_DIR [CAPTURES_DIR...]\n");
+        return 2;
+    }
+    golden_dir = argv[1];
+    char committed[1024];
+    snprintf(committed, sizeof committed, "%s/captures", golden_dir);
+    int failed = check_captures(committed);
+    for (int i = 2; i < argc; i++) failed += check_captures(argv[i]);
     return failed;
 }

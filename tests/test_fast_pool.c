@@ -1,4 +1,4 @@
-/* The fast path's thread pool (engine/fast_pool.c) on its own: every chunk of every task
+/* The fast path's thread pool (host/fast_pool.c) on its own: every chunk of every task
  * runs exactly once, before pool_run returns, whatever the thread count; tasks too small or
  * too large to split run on the caller, in order. make test-fast-pool (in make test) and,
  * under ThreadSanitizer, make test-fastpath-tsan. */
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/fast_pool.h"
+#include "host/fast_pool.h"
 
 enum { MAX_CHUNKS = 70000 };
 

@@ -1,4 +1,4 @@
-/* The fast forward pass (engine/forward_fast.c) against the reference forward pass.
+/* The fast forward pass (host/forward_fast.c) against the reference forward pass.
  *
  *   test_fastpath MODELS_DIR BUILD_DIR
  *       cmocka tests: for each model, every SIMD kernel this build and CPU have, and 1, 2
@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/forward_fast.h"
-#include "../engine/transformer.h"
+#include "host/forward_fast.h"
+#include "engine/transformer.h"
 
 #define BOS 1 /* the token every sequence starts with */
 

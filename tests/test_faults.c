@@ -34,9 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../engine/forward_fast.h"
-#include "../engine/transformer.h"
-#include "testutil.h"
+#include "host/forward_fast.h"
+#include "engine/transformer.h"
+#include "tests/testutil.h"
 
 static const char *root;
 static const char *models;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const char *golden_dir, *acceptance_dir, *models_dir;
 

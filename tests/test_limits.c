@@ -24,8 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../engine/tokenizer.h"
-#include "../engine/transformer.h"
+#include "host/tokenizer.h"
+#include "engine/transformer.h"
 
 extern char **environ;
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const char *runner;
 static const char *models_dir;

@@ -1,4 +1,4 @@
-/* cmocka tests of engine/parse_float.c against glibc: for every string, the bits and the
+/* cmocka tests of host/parse_float.c against glibc: for every string, the bits and the
  * end pointer must equal those of (float)strtod(s, &end).
  *
  * Strings (over 10^6 in all): fixed edge cases (syntax, inf/nan, thresholds), random
@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/parse_float.h"
+#include "host/parse_float.h"
+#include "tests/testutil.h"
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
 static uint32_t rand_u32(void) {
@@ -29,16 +30,6 @@ static uint32_t rand_u32(void) {
 }
 static uint64_t rand_u64(void) { return ((uint64_t)rand_u32() << 32) | rand_u32(); }
 
-static uint32_t bits_of(float f) {
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-static float float_of(uint32_t u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
 static double double_of(uint64_t u) {
     double d;
     memcpy(&d, &u, sizeof d);

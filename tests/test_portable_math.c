@@ -11,10 +11,10 @@
 #include <cmocka.h>
 
 #define MATH_ACCURACY_LIBRARY
-#include "math_accuracy.c"
+#include "tests/math_accuracy.c"
 
-#include "../engine/mathlib.h"
-#include "../engine/portable/internals.h"
+#include "engine/mathlib.h"
+#include "engine/portable/internals.h"
 
 #define QUICK_COUNT 1000000ul
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds that must be refused, each next to the same build done right (which must run):
-#  1. FMA contraction everywhere except engine/fpcheck.c, for aarch64 (under qemu-user) and
-#     for this host when its CPU has FMA: engine/fpcheck.c's own check passes, so only the
-#     start-up self-test of the forward pass (engine/selftest.c) can refuse it;
+#  1. FMA contraction everywhere except host/fpcheck.c, for aarch64 (under qemu-user) and
+#     for this host when its CPU has FMA: host/fpcheck.c's own check passes, so only the
+#     start-up self-test of the forward pass (host/selftest.c) can refuse it;
 #  2. s390x with ISO C excess precision (no -fexcess-precision=fast): refused at compile
 #     time, naming that flag;
 #  3. i686 without SSE arithmetic: refused at compile time, naming -msse2 -mfpmath=sse.
@@ -27,7 +27,7 @@ build() {
     for src in "${sources[@]}"; do
         obj=$dir/$(echo "$src" | tr / _).o
         flags=$contract
-        [ "$src" = engine/fpcheck.c ] && flags=-ffp-contract=off
+        [ "$src" = host/fpcheck.c ] && flags=-ffp-contract=off
         # shellcheck disable=SC2086
         $cc -O2 $refflags "$@" $flags -c -o "$obj" "$src" 2>>"$dir/build.log" || return 1
         objs+=("$obj")
@@ -80,7 +80,7 @@ compile_refused() {
     shift 3
     if ! command -v "$cc" >/dev/null; then fail "$name: $cc missing (scripts/setup.sh installs it)"; return; fi
     # shellcheck disable=SC2086
-    if $cc $refflags "$@" -c -o "$out/$name.o" engine/fpcheck.c 2>"$out/$name.log"; then
+    if $cc $refflags "$@" -c -o "$out/$name.o" host/fpcheck.c 2>"$out/$name.log"; then
         fail "$name: the build should be refused, it compiled"
     elif grep -qF -- "$want" "$out/$name.log"; then
         pass "$name: refused, naming $want"

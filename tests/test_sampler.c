@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../engine/sampler.h"
+#include "engine/sampler.h"
 
 /* The largest float below 1: (2^24 - 1) / 2^24, the largest value random_f32 returns. */
 #define COIN_MAX 0x1.fffffep-1f

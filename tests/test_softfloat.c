@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../engine/softfloat/softfloat.h"
-#include "softfloat_cases.h"
+#include "engine/softfloat/softfloat.h"
+#include "tests/softfloat_cases.h"
 
 static long random_count = 1000000;
 static uint64_t random_seed = 1;

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/tokenizer.h"
-#include "testutil.h"
+#include "host/tokenizer.h"
+#include "tests/testutil.h"
 
 static const char *models_dir;
 static Tokenizer llama;  /* tokenizer.bin, 32000 tokens */

@@ -1,5 +1,5 @@
-/* Tests of the L2T trace reader (trace/trace_reader.c) against the writer
- * (trace/trace_writer.c): round trips at every level, every class of malformed trace with
+/* Tests of the L2T trace reader (host/trace_reader.c) against the writer
+ * (engine/trace_writer.c): round trips at every level, every class of malformed trace with
  * its exact message, noisy captures, cut-short captures, and inputs that must not crash. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../trace/trace_reader.h"
-#include "../trace/trace_writer.h"
+#include "host/trace_reader.h"
+#include "engine/trace_writer.h"
 
 /* ---- a growable buffer the writer writes into ---- */
 

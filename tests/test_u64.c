@@ -11,8 +11,8 @@
 
 #include <stdio.h>
 
-#include "../engine/sampler.h"
-#include "../engine/u64.h"
+#include "engine/sampler.h"
+#include "engine/u64.h"
 
 #define RANDOM_CASES 200000
 

@@ -1,5 +1,5 @@
 #define _XOPEN_SOURCE 700
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     char *out;        /* standard output, NUL-terminated (may also hold NULs) */
@@ -36,5 +37,17 @@ char *path_join(const char *dir, const char *name);
 void put_le32(unsigned char *p, uint32_t v);
 void put_float_le(unsigned char *p, float f);
 uint32_t get_le32(const unsigned char *p);
+
+/* A float's bit pattern and back. */
+static inline uint32_t bits_of(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+static inline float float_of(uint32_t u) {
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
 
 #endif

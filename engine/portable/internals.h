@@ -12,7 +12,7 @@
 #ifndef ENGINE_PORTABLE_INTERNALS_H
 #define ENGINE_PORTABLE_INTERNALS_H
 
-#include "../f32.h"
+#include "engine/f32.h"
 
 void p_two_sum(f32 a, f32 b, f32 *s, f32 *e);
 void p_fast_two_sum(f32 a, f32 b, f32 *s, f32 *e);

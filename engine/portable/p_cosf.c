@@ -5,8 +5,8 @@
  * Cody-Waite reduction by pi/2 (7-part split, exact products), then by pi/16 with a
  * double-float table, Taylor polynomials on |s| <= pi/32, angle addition with error-free
  * transformations, one final rounding. */
-#include "portable_math.h"
+#include "engine/portable/portable_math.h"
 
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 f32 p_cosf(f32 x) { return p_trig(x, 1); }

@@ -6,7 +6,7 @@
  * al = a - ah (Veltkamp); p = fl(a b); e = ((ah bh - p) + ah bl + al bh) + al bl. Every
  * partial product has at most 24 bits, so each step is exact and p + e == a b, provided
  * |a|, |b| < 2^115 (no overflow in the split) and no partial product underflows. */
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 #define SPLITTER F32_BITS(0x45800800) /* 4097 = 2^12 + 1 */
 

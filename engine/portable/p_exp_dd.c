@@ -15,7 +15,7 @@
  *   2^m is applied to v's exponent field (integer arithmetic). If the result is
  *   subnormal, v is scaled exactly by 2^(m+100) and then by 2^-100 (a single rounding);
  *   when that rounding was a tie, the residual of v decides the direction. */
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 #define INVL F32_BITS(0x4238AA3B)    /* 32/ln2 */
 #define L1 F32_BITS(0x3CB18000)      /* ln2/32, first 11 bits */

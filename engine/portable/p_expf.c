@@ -7,9 +7,9 @@
  * Overflow: x >= 88.72283935546875 (0x42B17218) gives +inf. Underflow: results below
  * 2^-126 are subnormal, x <= -103.97208404541015625 (0xC2CFF1B5) gives +0.
  * exp(+-0) = 1, exp(+inf) = +inf, exp(-inf) = +0. */
-#include "portable_math.h"
+#include "engine/portable/portable_math.h"
 
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 f32 p_expf(f32 x) {
     if (!f32_eq(x, x)) return f32_add(x, x);

@@ -17,7 +17,7 @@
  *   ln x = e ln2 + T_i + ln(1+u): ln2 = LN2_1 + LN2_2 + LN2_3 with LN2_1 of 16 bits
  *       (e LN2_1 exact for |e| <= 150); the three leading terms are added with two_sum,
  *       all low parts in binary32, and the pair renormalised. */
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 #define LN2_1 F32_BITS(0x3F317200) /* ln 2, first 16 bits */
 #define LN2_2 F32_BITS(0x35BFBE8E) /* next 24 bits */

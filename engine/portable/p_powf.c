@@ -15,9 +15,9 @@
  * The error of z is below 2^-33 absolute for |z| <= 104 (2^-40 relative of ln x times y,
  * plus roundings of the low parts), so the result is within 0.5 ULP + about 0.02 ULP
  * before the final rounding. */
-#include "portable_math.h"
+#include "engine/portable/portable_math.h"
 
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 #define TWO_40 F32_BITS(0x53800000)
 #define TWO_M60 F32_BITS(0x21800000)

@@ -5,8 +5,8 @@
  * exact products, then by pi/16 with a double-float table of sin and cos of j pi/16,
  * Taylor polynomials of sin and cos on |s| <= pi/32, and the angle-addition formulas
  * evaluated with error-free transformations, one final rounding. */
-#include "portable_math.h"
+#include "engine/portable/portable_math.h"
 
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 f32 p_sinf(f32 x) { return p_trig(x, 0); }

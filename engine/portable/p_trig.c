@@ -23,7 +23,7 @@
  *      For j = 0 this is sh + (sin s - sh) and 1 + (cos s - 1).
  *   5. The quadrant k mod 4 picks +-sin or +-cos of j pi/16 + s.
  * sin(+-0) = +-0, cos(+-0) = 1; NaN and +-inf give NaN; |x| > 2^14 gives NaN. */
-#include "internals.h"
+#include "engine/portable/internals.h"
 
 #define TWO_OVER_PI F32_BITS(0x3F22F983)
 #define SIXTEEN_OVER_PI F32_BITS(0x40A2F983)

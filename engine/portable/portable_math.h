@@ -8,7 +8,7 @@
 #ifndef ENGINE_PORTABLE_PORTABLE_MATH_H
 #define ENGINE_PORTABLE_PORTABLE_MATH_H
 
-#include "../f32.h"
+#include "engine/f32.h"
 
 f32 p_expf(f32 x);
 f32 p_powf(f32 x, f32 y);

@@ -1,10 +1,10 @@
 /* wasm32-wasi: start in the folder the runner was started in.
  *
  * A WASI program sees only pre-opened folders, and wasi-libc resolves a relative path against
- * its own current directory, "/" at start-up. scripts/wasi-run.mjs pre-opens the host's "/"
+ * its own current directory, "/" at start-up. ports/cross/wasi-run.mjs pre-opens the host's "/"
  * and passes the host's current folder as WASI_CWD; this constructor changes into it before
  * main, so that relative paths in the arguments (models, traces) mean what they mean to a
- * native ./run. Linked into the wasm32 build only (mk/targets.mk). */
+ * native ./run. Linked into the wasm32 build only (ports/cross/cross.mk). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

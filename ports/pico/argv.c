@@ -14,7 +14,7 @@
  *   - '...' quotes: everything up to the next ' is literal;
  *   - quoted and unquoted pieces next to each other make one argument ("" is an empty one);
  *   - outside quotes every character, \ included, is literal.
- * scripts/run-pico.sh double-quotes every argument, so any bytes but NUL get through.
+ * ports/pico/run.sh double-quotes every argument, so any bytes but NUL get through.
  *
  * Before main, it also lowers newlib's heap ceiling to the end of the heap in pico.ld, so
  * that malloc leaves the stack its reserve. */

@@ -1,5 +1,5 @@
 /* Test program for the Cortex-M33 build's glue (make test-pico-args, through
- * PICO_SELF_TEST=1 scripts/run-pico.sh): writes each argument after argv[0] to standard
+ * PICO_SELF_TEST=1 ports/pico/run.sh): writes each argument after argv[0] to standard
  * output followed by a NUL byte, then copies standard input to standard output, and exits
  * with the number of arguments modulo 256. Exits with 255 and a message on standard error
  * if the printf family mishandles C99 length modifiers (ports/pico/printf_c99.c). */

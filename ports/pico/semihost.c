@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "compat.h"
+#include "ports/pico/compat.h"
 
 #define SYS_WRITE0 0x04
 #define SYS_TIME 0x11

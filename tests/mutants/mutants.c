@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../engine/sampler.h"
-#include "../../engine/tokenizer.h"
-#include "../../engine/transformer.h"
+#include "engine/sampler.h"
+#include "host/tokenizer.h"
+#include "engine/transformer.h"
 
 #if defined(MUTANT_BYTE_PIECES) || defined(MUTANT_BOS_SPACE)
 const char *__real_decode(const Tokenizer *t, int prev_token, int token);
@@ -38,7 +38,7 @@ const char *__wrap_decode(const Tokenizer *t, int prev_token, int token) {
 
 #ifdef MUTANT_NO_DUMMY_PREFIX
 /* The bug: the text is encoded as it is, without the " " token in front. The same BPE as
- * engine/tokenizer.c otherwise: one token per character (bytes without a piece fall back
+ * host/tokenizer.c otherwise: one token per character (bytes without a piece fall back
  * to <0xNN>, id byte + 3), then the best-scoring pair merged while any merges. */
 int __wrap_encode(const Tokenizer *t, const char *text, int bos, int eos, int *tokens, int *n_tokens, ErrorText *err) {
     (void)err;
@@ -138,7 +138,7 @@ int __wrap_sample(Sampler *s, f32 *logits) {
 void __real_rmsnorm(f32 *o, const f32 *x, const f32 *weight, int size);
 void __wrap_rmsnorm(f32 *o, const f32 *x, const f32 *weight, int size) {
     __real_rmsnorm(o, x, weight, size);
-    /* ./run's start-up self-test (engine/selftest.c, an 8-wide model) would catch the bug and
+    /* ./run's start-up self-test (host/selftest.c, an 8-wide model) would catch the bug and
      * refuse to run; a port with this bug has no such self-test, so the mutant spares it */
     if (size <= 8) return;
     uint32_t bits;

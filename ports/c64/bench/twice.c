@@ -14,8 +14,8 @@
  * C89, for the sim65 build only. */
 #include <string.h>
 
-#include "../../../engine/kernels.h"
-#include "../../../engine/portable/portable_math.h"
+#include "engine/kernels.h"
+#include "engine/portable/portable_math.h"
 
 f32 bench_dot(const f32 *w, const f32 *x, int n) {
     (void)dot(w, x, n);

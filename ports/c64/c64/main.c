@@ -26,12 +26,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../../trace/trace_writer.h"
-#include "../common/console.h"
-#include "../common/decimal.h"
-#include "../common/program.h"
-#include "../common/xmem.h"
-#include "irq.h"
+#include "engine/trace_writer.h"
+#include "ports/c64/common/console.h"
+#include "ports/c64/common/decimal.h"
+#include "ports/c64/common/program.h"
+#include "ports/c64/common/xmem.h"
+#include "ports/c64/c64/irq.h"
 
 #ifdef __CC65__
 #define SCREEN_RAM ((unsigned char *)0x0400)
@@ -40,7 +40,7 @@
 #define KEYS_WAITING (*(volatile unsigned char *)0xC6) /* the keyboard buffer's length */
 #define JIFFIES() ((unsigned long)clock())         /* $A0-$A2: 60 a second, PAL and NTSC */
 /* The answers typed, in the cassette buffer ($033C-$03FB, free without a tape): the
- * program's own RAM is short (tests/test_c64_map.c). */
+ * program's own RAM is short (ports/c64/tests/test_c64_map.c). */
 #define TYPED_RAM ((char *)0x033C)
 #endif
 
@@ -60,7 +60,7 @@
 #define COLS 40
 #define ROWS 25
 #define STORY_TOP 3
-/* The most steps this program takes: its heap is sized for them (tests/test_c64_map.c).
+/* The most steps this program takes: its heap is sized for them (ports/c64/tests/test_c64_map.c).
  * At about 43 minutes a token, 256 steps are a week. */
 #define C64_MAX_STEPS 256
 

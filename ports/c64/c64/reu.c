@@ -4,7 +4,7 @@
  * the bank), $DF07-$DF08 length, $DF0A address control (0: both addresses count up). The
  * CPU stops while the transfer runs. The program's buffers lie below $D000, so I/O can
  * stay visible and the transfer starts as soon as the command is written. */
-#include "reu.h"
+#include "ports/c64/c64/reu.h"
 
 #define REC(offset) (*(volatile unsigned char *)(0xDF00u + (offset)))
 

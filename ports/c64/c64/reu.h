@@ -1,6 +1,6 @@
 /* The REU's DMA controller (the 17xx "REC" at $DF00), programmed directly: the one piece of
  * the C64 program that touches the REU's registers (ports/c64/c64/reu.c on the C64; the
- * native tests stand in for it with a modelled REU, tests/test_c64_program.c). C89. */
+ * native tests stand in for it with a modelled REU, ports/c64/tests/test_c64_program.c). C89. */
 #ifndef PORTS_C64_C64_REU_H
 #define PORTS_C64_C64_REU_H
 

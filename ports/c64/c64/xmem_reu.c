@@ -10,10 +10,10 @@
  * bits above 512 KiB are a latch the transfer does not increment. The image is already in
  * the REU: VICE loads it at start-up (-reuimage), a real machine needs it loaded by other
  * means (docs/c64.md). */
-#include "../common/console.h"
-#include "../common/image.h"
-#include "../common/xmem.h"
-#include "reu.h"
+#include "ports/c64/common/console.h"
+#include "ports/c64/common/image.h"
+#include "ports/c64/common/xmem.h"
+#include "ports/c64/c64/reu.h"
 
 #define BANK 0x10000UL
 

@@ -1,5 +1,5 @@
 /* The small decimal parser; see decimal.h. */
-#include "decimal.h"
+#include "ports/c64/common/decimal.h"
 
 #define A_SPACE 0x20
 #define A_PLUS 0x2B

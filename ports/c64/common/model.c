@@ -1,7 +1,7 @@
 /* The model in external memory; see model.h. */
-#include "model.h"
+#include "ports/c64/common/model.h"
 
-#include "image.h"
+#include "ports/c64/common/image.h"
 
 static unsigned long field(const unsigned char *header, int at) {
     const unsigned char *p = header + at;

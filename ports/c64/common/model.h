@@ -4,8 +4,8 @@
 #ifndef PORTS_C64_MODEL_H
 #define PORTS_C64_MODEL_H
 
-#include "../../../engine/transformer.h"
-#include "xmem.h"
+#include "engine/transformer.h"
+#include "ports/c64/common/xmem.h"
 
 typedef struct {
     Config config;            /* vocab_size positive */

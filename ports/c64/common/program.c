@@ -4,17 +4,17 @@
  * stopping at BOS or after `steps` positions. The engine is the reference one
  * (engine/forward.c, engine/sampler.c) in soft-float, fed by the model in external memory
  * (model.h); the tokenizer is the compact one (xtokenizer.h). */
-#include "program.h"
+#include "ports/c64/common/program.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../engine/sampler.h"
-#include "../../../engine/transformer.h"
-#include "../../../trace/trace_writer.h"
-#include "console.h"
-#include "model.h"
-#include "xtokenizer.h"
+#include "engine/sampler.h"
+#include "engine/transformer.h"
+#include "engine/trace_writer.h"
+#include "ports/c64/common/console.h"
+#include "ports/c64/common/model.h"
+#include "ports/c64/common/xtokenizer.h"
 
 #define F32_ZERO F32_BITS(0x00000000)
 #define F32_ONE F32_BITS(0x3F800000)

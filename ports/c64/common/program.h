@@ -4,8 +4,8 @@
 #ifndef PORTS_C64_PROGRAM_H
 #define PORTS_C64_PROGRAM_H
 
-#include "../../../engine/f32.h"
-#include "../../../engine/u64.h"
+#include "engine/f32.h"
+#include "engine/u64.h"
 
 typedef struct {
     const char *prompt;     /* bytes in ASCII/UTF-8; NULL when none was given */

@@ -1,10 +1,11 @@
 /* The tokenizer on the image's compact section; see xtokenizer.h. */
-#include "xtokenizer.h"
+#include "ports/c64/common/xtokenizer.h"
 
 #include <string.h>
 
-#include "../../../engine/f32.h"
-#include "image.h"
+#include "engine/byte_piece.h"
+#include "engine/f32.h"
+#include "ports/c64/common/image.h"
 
 static xaddr section;
 static int vocab;
@@ -32,7 +33,7 @@ void xtok_open(xaddr at, int vocab_size) {
     vocab = vocab_size;
 }
 
-/* The classic halving search over the ids sorted by piece, as engine/tokenizer.c's
+/* The classic halving search over the ids sorted by piece, as host/tokenizer.c's
  * str_lookup: with equal pieces it finds the same one. */
 int xtok_lookup(const char *str) {
     unsigned lo = 0, hi = (unsigned)vocab, mid;
@@ -118,46 +119,13 @@ int xtok_encode(const char *text, int bos, int eos, int *tokens, int *n_tokens) 
     return 0;
 }
 
-static int hex_digit(unsigned char c) {
-    if (c >= 0x30 && c <= 0x39) return c - 0x30;      /* 0-9 */
-    if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10; /* a-f */
-    if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10; /* A-F */
-    return -1;
-}
-
-static int is_c_space(unsigned char c) { return c == 0x20 || (c >= 0x09 && c <= 0x0D); }
-
-/* What sscanf(piece, "<0x%02hhX>", &byte) == 1 accepts: "<0x", optional white space,
- * an optional sign and hex digits within a field of two characters. The closing '>' is
- * not checked, as sscanf reports success before matching it. */
-static int parse_byte_token(const unsigned char *p, unsigned char *byte) {
-    int width = 2, negative = 0, digits = 0;
-    unsigned value = 0;
-    if (p[0] != 0x3C || p[1] != 0x30 || p[2] != 0x78) return 0; /* "<0x" */
-    p += 3;
-    while (is_c_space(*p)) p++;
-    if (*p == 0x2B || *p == 0x2D) { /* + - */
-        negative = *p == 0x2D;
-        p++;
-        width--;
-    }
-    while (digits < width && hex_digit(*p) >= 0) {
-        value = value * 16 + (unsigned)hex_digit(*p);
-        p++;
-        digits++;
-    }
-    if (digits == 0) return 0;
-    *byte = (unsigned char)(negative ? 0u - value : value);
-    return 1;
-}
-
 const char *xtok_decode(int prev_token, int token) {
     unsigned char *p = piece;
     unsigned char byte;
     read_piece(token, piece);
     /* following BOS, the sentencepiece decoder strips any leading whitespace */
     if (prev_token == XTOK_BOS && p[0] == 0x20) p++;
-    if (parse_byte_token(p, &byte)) {
+    if (byte_piece_parse(p, &byte)) {
         piece[0] = byte;
         piece[1] = 0;
         p = piece;
@@ -170,7 +138,7 @@ const char *xtok_printable(const char *text) {
     if (text == 0 || text[0] == 0) return 0;
     if (text[1] == 0) {
         b = (unsigned char)text[0];
-        if (!((b >= 0x20 && b <= 0x7E) || is_c_space(b))) return 0;
+        if (!((b >= 0x20 && b <= 0x7E) || byte_piece_is_space(b))) return 0;
     }
     return text;
 }

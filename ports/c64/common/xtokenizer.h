@@ -2,7 +2,7 @@
  * section of the model image (ports/c64/common/image.h), read in place from external
  * memory, so the vocabulary takes no 6502 RAM.
  *
- * The same results as engine/tokenizer.c (tests/test_c64_host.c compares the two on many
+ * The same results as host/tokenizer.c (ports/c64/tests/test_c64_host.c compares the two on many
  * prompts): the sentencepiece dummy prefix, UTF-8 characters looked up whole with byte
  * fallback, then the merge of the best-scoring pair (the leftmost of equal scores, only
  * scores above -1e10) until none is left; decode strips the space after BOS and turns
@@ -11,7 +11,7 @@
 #ifndef PORTS_C64_XTOKENIZER_H
 #define PORTS_C64_XTOKENIZER_H
 
-#include "xmem.h"
+#include "ports/c64/common/xmem.h"
 
 #define XTOK_BOS 1
 #define XTOK_EOS 2

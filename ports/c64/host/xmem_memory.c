@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/image.h"
-#include "../common/xmem.h"
+#include "ports/c64/common/image.h"
+#include "ports/c64/common/xmem.h"
 
 static unsigned char *memory;
 static xaddr kv_at, end;

@@ -13,16 +13,16 @@
  *   run65 IMAGE WORKDIR --heap POSITIONS
  *
  * prints the heap bytes the program allocates for the image's model and POSITIONS
- * positions, and does nothing else (tests/test_c64_map.c). */
+ * positions, and does nothing else (ports/c64/tests/test_c64_map.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../../../trace/trace_writer.h"
-#include "../common/console.h"
-#include "../common/decimal.h"
-#include "../common/program.h"
-#include "../common/xmem.h"
+#include "engine/trace_writer.h"
+#include "ports/c64/common/console.h"
+#include "ports/c64/common/decimal.h"
+#include "ports/c64/common/program.h"
+#include "ports/c64/common/xmem.h"
 
 static char line[256];
 static unsigned used;

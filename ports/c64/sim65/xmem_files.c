@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/image.h"
-#include "../common/xmem.h"
+#include "ports/c64/common/image.h"
+#include "ports/c64/common/xmem.h"
 
 #define PAGE 256
 #define NAME_MAX_CHARS 120

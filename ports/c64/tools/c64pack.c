@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../engine/program_io.h"
-#include "../../../engine/transformer.h"
-#include "../../../engine/weights.h"
-#include "../../../trace/atomic_file.h"
-#include "../../../trace/sha256.h"
-#include "../common/image.h"
+#include "host/program_io.h"
+#include "engine/transformer.h"
+#include "engine/weights.h"
+#include "host/atomic_file.h"
+#include "host/sha256.h"
+#include "ports/c64/common/image.h"
 
 /* The 6502 program keeps sizes in 16-bit ints. */
 #define INT16_LIMIT 32767

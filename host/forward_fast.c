@@ -1,0 +1,614 @@
+/* The fast forward pass: the reference float order, many rows at a time.
+ *
+ * The reference matmul sums each row i in float, j = 0..n-1, val = val + w[i][j] * x[j] with
+ * one rounding for the product and one for the sum. Rows are independent, so any number of
+ * them can advance together as long as each keeps that sequence. At start-up every matrix
+ * is copied into blocks of FAST_ROWS rows, interleaved by column: block b holds, for each j,
+ * the FAST_ROWS floats w[16b + 0][j] .. w[16b + 15][j] contiguously. Lane r of a vector
+ * accumulator then runs exactly the reference sum of row 16b + r, and a kernel streams each
+ * block once, front to back. The vector operations are plain IEEE-754 multiplies and adds
+ * (GCC vector extensions, also understood by clang); the build must not contract them into
+ * fused multiply-adds (-ffp-contract=off), and fast_forward_init checks that it did not.
+ *
+ * Attention scores run the same way over a blocked copy of the keys (lanes = positions),
+ * the weighted sum of the values across the head's elements. Threads (host/fast_pool.c)
+ * split the rows of each matmul and the heads of attention; each row is computed by one
+ * thread with the same code whatever the split, so the thread count cannot change a bit.
+ * Everything else (RMSNorm, RoPE, softmax, SwiGLU, the residual adds) calls the reference
+ * kernels of engine/kernels.c. The kernels are in host/forward_fast_kernels.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "host/forward_fast.h"
+
+#if FAST_PATH /* else forward_fast.h has stubs (and a target may lack pthread.h) */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/kernels.h"
+#include "host/fast_pool.h"
+
+/* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
+ * per column j; the hardware prefetchers alone do not keep that many streams far enough
+ * ahead, so each stream also prefetches FAST_PREFETCH_BYTES / G bytes ahead. */
+#ifndef FAST_PREFETCH_BYTES
+#define FAST_PREFETCH_BYTES 8192
+#endif
+/* Rows per interleaved block; every kernel width divides it. */
+#define FAST_ROWS 16
+
+#if !defined(FAST_GENERIC_ONLY) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FAST_X86_VARIANTS 1
+#else
+#define FAST_X86_VARIANTS 0
+#endif
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+/* ----------------------------------------------------------------------------
+ * kernels
+ *
+ * matvec_* (a matmul over interleaved blocks of rows) and scores_* (attention scores over
+ * blocked keys) are in host/forward_fast_kernels.h, included below once per instruction
+ * set: vec4 (4 lanes: SSE2 on x86-64, the baseline everywhere), avx2, avx512. */
+
+/* Prefetches the line `bytes` after ptr, which may lie past the end of the matrix: integer
+ * arithmetic, as a pointer there would be undefined; a prefetch never faults. */
+#define FAST_PREFETCH_AT(ptr, bytes) __builtin_prefetch((const void *)((uintptr_t)(const void *)(ptr) + (bytes)))
+
+/* Writes the rows of block b that exist (a block past d is partial). */
+#define FAST_STORE_BLOCK(vec, out, acc, b, d)                                                        \
+    do {                                                                                          \
+        enum { K_ = FAST_ROWS / (int)(sizeof(vec) / sizeof(float)) };                             \
+        size_t row_ = (size_t)(b) * FAST_ROWS;                                                    \
+        if (row_ + FAST_ROWS <= (size_t)(d)) {                                                    \
+            memcpy((out) + row_, (acc), sizeof(vec) * K_);                                        \
+        } else if (row_ < (size_t)(d)) {                                                          \
+            memcpy((out) + row_, (acc), ((size_t)(d) - row_) * sizeof(float));                    \
+        }                                                                                         \
+    } while (0)
+
+typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int b0, int b1, int d);
+
+/* Accumulators per kernel: enough independent add chains to hide the add latency, few
+ * enough to stay in registers (16 vector registers in SSE2 and AVX2). 12 for vec4 (three
+ * blocks side by side) measured about 8% faster than 8; 4 or 16 for the AVX kernels no
+ * better than 8. */
+#define NACC_VEC4 12
+#define NACC_AVX2 8
+#define NACC_AVX512 8
+
+typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
+
+/* The kernels, once per instruction set (host/forward_fast_kernels.h). */
+#define FAST_KERNEL(name) name##_vec4
+#define FAST_LANES 4
+#define FAST_NACC NACC_VEC4
+#define FAST_ATTR
+#include "host/forward_fast_kernels.h"
+#undef FAST_KERNEL
+#undef FAST_LANES
+#undef FAST_NACC
+#undef FAST_ATTR
+#if FAST_X86_VARIANTS
+#define FAST_KERNEL(name) name##_avx2
+#define FAST_LANES 8
+#define FAST_NACC NACC_AVX2
+#define FAST_ATTR __attribute__((target("avx2")))
+#include "host/forward_fast_kernels.h"
+#undef FAST_KERNEL
+#undef FAST_LANES
+#undef FAST_NACC
+#undef FAST_ATTR
+#if !defined(FAST_NO_AVX512)
+#define FAST_KERNEL(name) name##_avx512
+#define FAST_LANES 16
+#define FAST_NACC NACC_AVX512
+#define FAST_ATTR __attribute__((target("avx512f")))
+#include "host/forward_fast_kernels.h"
+#undef FAST_KERNEL
+#undef FAST_LANES
+#undef FAST_NACC
+#undef FAST_ATTR
+#endif
+#endif
+
+/* ----------------------------------------------------------------------------
+ * attention kernels
+ *
+ * The fast path keeps its own copy of the keys, blocked by FAST_ROWS positions and
+ * interleaved like the weights: for each layer and kv head, block b holds for each i the
+ * FAST_ROWS floats k[16b + 0][i] .. k[16b + 15][i]. Lane r of a vector then runs exactly the
+ * reference score of position 16b + r: val = 0; val = val + q[i] * k[i] for i = 0..head_size-1
+ * (one rounding per multiply and per add, q * k and k * q being the same product), then
+ * val / sqrtf(head_size) (scores_* above). Lanes past pos are computed and never stored. */
+
+/* The weighted sum of the values: xb[i] = sum over t = 0..n-1 of att[t] * v_t[i], each
+ * element summed over t in order from 0 (xb = 0; xb = xb + att[t] * v_t), as the reference's
+ * attention_mix calls do. Vectors run across the elements, which are independent; NV
+ * vectors of 4 elements stay in registers for the whole sum over t. v_t is at v + t * kv_dim. */
+typedef float mix_vec __attribute__((vector_size(16)));
+
+static inline void weighted_sum_part(float *xb, const float *att, const float *v, int kv_dim, int n, int nv) {
+    mix_vec acc[4] = {{0}, {0}, {0}, {0}};
+    for (int t = 0; t < n; t++) {
+        const float *vt = v + (size_t)t * (size_t)kv_dim;
+        float a = att[t];
+        _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) {
+            if (k >= nv) break;
+            mix_vec x;
+            memcpy(&x, vt + 4 * k, sizeof x);
+            acc[k] = acc[k] + x * a;
+        }
+    }
+    memcpy(xb, acc, (size_t)nv * sizeof(mix_vec));
+}
+
+static void weighted_sum(float *xb, const float *att, const float *v, int kv_dim, int head_size, int n) {
+    int i = 0;
+    if (head_size % 4 == 0) {
+        /* constant part sizes, so that each call keeps its accumulators in registers */
+        for (; head_size - i >= 16; i += 16) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 4);
+        if (head_size - i == 12) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 3);
+        else if (head_size - i == 8) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 2);
+        else if (head_size - i == 4) weighted_sum_part(xb + i, att, v + i, kv_dim, n, 1);
+        return;
+    }
+    for (i = 0; i < head_size; i++) xb[i] = 0.0f;
+    for (int t = 0; t < n; t++) {
+        const float *vt = v + (size_t)t * (size_t)kv_dim;
+        float a = att[t];
+        for (i = 0; i < head_size; i++) xb[i] = xb[i] + a * vt[i];
+    }
+}
+
+typedef struct {
+    MatvecFn fn;
+    int group_blocks; /* blocks a kernel pass computes side by side */
+    ScoresFn scores;
+} Kernel;
+
+static const char *const simd_names[FAST_SIMD_COUNT] = {"auto", "vec4", "avx2", "avx512"};
+
+const char *fast_simd_name(FastSimd simd) {
+    return (int)simd >= 0 && simd < FAST_SIMD_COUNT ? simd_names[simd] : NULL;
+}
+
+static Kernel kernel_for(FastSimd simd) {
+    switch (simd) {
+    case FAST_SIMD_VEC4: return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS, scores_vec4};
+#if FAST_X86_VARIANTS
+    case FAST_SIMD_AVX2: return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS, scores_avx2};
+#if !defined(FAST_NO_AVX512)
+    case FAST_SIMD_AVX512: return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS, scores_avx512};
+#endif
+#endif
+    default: return (Kernel){NULL, 1, NULL};
+    }
+}
+
+int fast_simd_available(FastSimd simd) {
+    switch (simd) {
+    case FAST_SIMD_AUTO:
+    case FAST_SIMD_VEC4: return 1;
+#if FAST_X86_VARIANTS
+    case FAST_SIMD_AVX2: __builtin_cpu_init(); return __builtin_cpu_supports("avx2") != 0;
+#if !defined(FAST_NO_AVX512)
+    case FAST_SIMD_AVX512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f") != 0;
+#endif
+#endif
+    default: return 0;
+    }
+}
+
+/* ----------------------------------------------------------------------------
+ * interleaved matrices */
+
+typedef struct {
+    const float *w; /* nblocks * n * FAST_ROWS floats */
+    int n, d, nblocks;
+} IMat;
+
+typedef struct {
+    const float *src; /* (rows, n), row-major as in the checkpoint */
+    int rows, n;
+} RowSource;
+
+static size_t imat_floats(int n, int d) {
+    return (size_t)((d + FAST_ROWS - 1) / FAST_ROWS) * (size_t)n * FAST_ROWS;
+}
+
+/* The source row `row` of the sources stacked, or NULL past the last. */
+static const float *stacked_row(const RowSource *sources, int nsources, int row) {
+    for (int s = 0; s < nsources; s++) {
+        if (row < sources[s].rows) return sources[s].src + (size_t)row * (size_t)sources[s].n;
+        row -= sources[s].rows;
+    }
+    return NULL;
+}
+
+/* Interleaves blocks b0..b1-1 of the stacked sources into m; rows past the last are zero.
+ * Each block is written once, front to back, from its FAST_ROWS source rows read side by
+ * side: the destination is never zeroed first, and no line of it is written twice. */
+static void imat_fill(const IMat *m, const RowSource *sources, int nsources, int b0, int b1) {
+    int n = m->n;
+    for (int b = b0; b < b1; b++) {
+        const float *rows[FAST_ROWS];
+        for (int r = 0; r < FAST_ROWS; r++) rows[r] = stacked_row(sources, nsources, b * FAST_ROWS + r);
+        float *blk = (float *)m->w + (size_t)b * (size_t)n * FAST_ROWS;
+        for (int j = 0; j < n; j++)
+            for (int r = 0; r < FAST_ROWS; r++) blk[(size_t)j * FAST_ROWS + r] = rows[r] != NULL ? rows[r][j] : 0.0f;
+    }
+}
+
+/* An interleaved matrix at dst for the sources stacked (they all have n columns). */
+static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n) {
+    int d = 0;
+    for (int s = 0; s < nsources; s++) d += sources[s].rows;
+    IMat m = {dst, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
+    imat_fill(&m, sources, nsources, 0, m.nblocks);
+    return m;
+}
+
+/* ----------------------------------------------------------------------------
+ * the fast transformer */
+
+typedef struct {
+    IMat qkv; /* wq, wk, wv stacked: dim + 2 * kv_dim rows */
+    IMat wo;
+    IMat w13; /* w1, w3 stacked: 2 * hidden_dim rows */
+    IMat w2;
+} FastLayer;
+
+struct FastForward {
+    Transformer *t;
+    FastSimd simd;
+    MatvecFn matvec;
+    int group_blocks; /* blocks the kernel computes side by side */
+    Pool *pool;
+    int threads;
+    int always_split; /* split every task, however small (tests) */
+    float *arena; /* every interleaved matrix, in the order a step reads them */
+    FastLayer *layers;
+    IMat wcls;
+    float *qkv; /* matmul outputs, padded to whole blocks */
+    float *h13;
+    ScoresFn scores;
+    ForwardHooks hooks; /* forward()'s hooks: fast_matmul, fast_attention */
+    float sqrt_head_size;
+    float *keys;      /* blocked keys (attention kernels): layer, kv head, block, i, lane */
+    void *keys_allocation; /* calloc'ed: zero, and its pages touched only as keys arrive */
+    size_t key_stride; /* floats per layer and kv head: the seq_len positions in whole blocks */
+};
+
+typedef struct {
+    FastForward *f;
+    const IMat *m;
+    const float *x;
+    float *out;
+    int chunk_blocks;
+} MatvecTask;
+
+static void matvec_chunk(void *ctx, int chunk) {
+    const MatvecTask *task = ctx;
+    const IMat *m = task->m;
+    int b0 = chunk * task->chunk_blocks;
+    int b1 = b0 + task->chunk_blocks < m->nblocks ? b0 + task->chunk_blocks : m->nblocks;
+    task->f->matvec(task->out, task->x, m->w, m->n, b0, b1, m->d);
+}
+
+/* Below these sizes a task is shorter than waking the other threads: the caller does it. */
+/* A model whose matrices hold fewer floats than this (stories260K: 0.26 M) runs on the
+ * caller's thread whatever the thread count: a whole step takes about 100 microseconds, its
+ * tasks a few each, and two threads measured 0.49x the tok/s of one. The 15M shape (15 M) and
+ * larger split their matmuls. */
+#define THREADS_MIN_WEIGHTS ((size_t)4 << 20)
+#define PARALLEL_MIN_WEIGHTS (64 * 1024) /* floats in a matrix */
+#define PARALLEL_MIN_ATTENTION 16384     /* (pos + 1) * dim */
+
+/* out = m x, the rows split into chunks of whole kernel groups, about four per thread. */
+static void fast_matvec(FastForward *f, float *out, const float *x, const IMat *m) {
+    MatvecTask task = {f, m, x, out, m->nblocks};
+    size_t weights = (size_t)m->nblocks * FAST_ROWS * (size_t)m->n;
+    if (f->pool != NULL && (f->always_split || weights >= PARALLEL_MIN_WEIGHTS)) {
+        int per = (m->nblocks + 4 * f->threads - 1) / (4 * f->threads);
+        per = (per + f->group_blocks - 1) / f->group_blocks * f->group_blocks;
+        task.chunk_blocks = per;
+    }
+    pool_run(f->pool, matvec_chunk, &task, (m->nblocks + task.chunk_blocks - 1) / task.chunk_blocks);
+}
+
+typedef struct {
+    const FastForward *f;
+    size_t loff; /* the layer's offset in the value cache */
+    int layer, pos;
+    float sqrt_head_size;
+} AttentionTask;
+
+/* One chunk per query head. */
+static void attention_chunk(void *ctx, int h) {
+    const AttentionTask *task = ctx;
+    const FastForward *f = task->f;
+    Transformer *t = f->t;
+    const Config *p = &t->config;
+    RunState *s = &t->state;
+    int head_size = p->dim / p->n_heads;
+    int kv_dim = head_size * p->n_kv_heads;
+    int kv_head = h / (p->n_heads / p->n_kv_heads);
+    float *att = s->att + (size_t)h * (size_t)p->seq_len;
+    const float *keys = f->keys + ((size_t)task->layer * (size_t)p->n_kv_heads + (size_t)kv_head) * f->key_stride;
+    f->scores(att, s->q + h * head_size, keys, head_size, task->pos + 1, task->sqrt_head_size);
+    softmax(t->math, att, task->pos + 1);
+    weighted_sum(s->xb + h * head_size, att, s->value_cache + task->loff + (size_t)kv_head * head_size, kv_dim,
+                 head_size, task->pos + 1);
+}
+
+/* The key at pos (after RoPE) into the blocked keys of its layer. */
+static void store_key(FastForward *f, int layer, int pos, const float *k) {
+    const Config *p = &f->t->config;
+    int head_size = p->dim / p->n_heads;
+    for (int g = 0; g < p->n_kv_heads; g++) {
+        float *block = f->keys + ((size_t)layer * (size_t)p->n_kv_heads + (size_t)g) * f->key_stride +
+                       (size_t)(pos / FAST_ROWS) * (size_t)head_size * FAST_ROWS + pos % FAST_ROWS;
+        for (int i = 0; i < head_size; i++) block[(size_t)i * FAST_ROWS] = k[g * head_size + i];
+    }
+}
+
+/* The hooks of forward() (engine/forward.c writes the layer sequence; see ForwardHooks in
+ * engine/transformer.h). wq, wk, wv are one interleaved matrix, computed on the WQ call,
+ * and so are w1, w3 on the W1 call: forward.c asks for WQ, WK, WV and W1, W3 in that
+ * order, each group on the same input. tests/test_fastpath.c guards that the result has
+ * the reference's bits, layer records included. */
+static void fast_matmul(void *context, WeightTensor tensor, int layer, float *out, const float *x, int n, int d) {
+    FastForward *f = context;
+    const Config *p = &f->t->config;
+    int dim = p->dim, kv_dim = (p->dim * p->n_kv_heads) / p->n_heads, hidden = p->hidden_dim;
+    const FastLayer *fl = &f->layers[layer];
+    (void)n, (void)d;
+    switch (tensor) {
+    case WEIGHTS_WQ:
+        fast_matvec(f, f->qkv, x, &fl->qkv);
+        memcpy(out, f->qkv, (size_t)dim * sizeof(float));
+        return;
+    case WEIGHTS_WK: memcpy(out, f->qkv + dim, (size_t)kv_dim * sizeof(float)); return;
+    case WEIGHTS_WV: memcpy(out, f->qkv + dim + kv_dim, (size_t)kv_dim * sizeof(float)); return;
+    case WEIGHTS_WO: fast_matvec(f, out, x, &fl->wo); return;
+    case WEIGHTS_W1:
+        fast_matvec(f, f->h13, x, &fl->w13);
+        memcpy(out, f->h13, (size_t)hidden * sizeof(float));
+        return;
+    case WEIGHTS_W3: memcpy(out, f->h13 + hidden, (size_t)hidden * sizeof(float)); return;
+    case WEIGHTS_W2: fast_matvec(f, out, x, &fl->w2); return;
+    case WEIGHTS_CLASSIFIER: fast_matvec(f, out, x, &f->wcls); return;
+    default: return; /* forward() asks for no other matmul */
+    }
+}
+
+static void fast_attention(void *context, int layer, int pos) {
+    FastForward *f = context;
+    Transformer *t = f->t;
+    const Config *p = &t->config;
+    int head_size = p->dim / p->n_heads;
+    size_t kv_dim = (size_t)head_size * (size_t)p->n_kv_heads;
+    store_key(f, layer, pos, t->state.k);
+    AttentionTask att = {f, (size_t)layer * (size_t)p->seq_len * kv_dim, layer, pos, f->sqrt_head_size};
+    int split = f->always_split || (size_t)(pos + 1) * (size_t)p->dim >= PARALLEL_MIN_ATTENTION;
+    pool_run(split ? f->pool : NULL, attention_chunk, &att, p->n_heads);
+}
+
+float *forward_fast(FastForward *f, int token, int pos) {
+    Transformer *t = f->t;
+    t->hooks = &f->hooks; /* for this step only: forward(t) stays the reference */
+    float *logits = forward(t, token, pos);
+    t->hooks = NULL;
+    return logits;
+}
+
+/* ----------------------------------------------------------------------------
+ * set-up */
+
+/* Runs the kernel on a small matrix against the reference matmul. Some rows hold only
+ * -(1 + 2^-11) * 1 + (1 + 2^-12) * (1 + 2^-12): 0 in float, since the product rounds to
+ * 1 + 2^-11, but 2^-24 when the add is fused with the multiply, so a build that contracts
+ * is caught even if the reference matmul was contracted too. The other rows mix magnitudes
+ * and subnormal products; there are more rows than two blocks, so the tail is exercised. */
+static int kernel_self_check(MatvecFn matvec, ErrorText *err) {
+    enum { N = 37, D = FAST_ROWS * 2 + 5 };
+    const int fma_rows[] = {0, 5, FAST_ROWS + 3, D - 1};
+    float w[D * N], x[N], want[D], got[D + FAST_ROWS];
+    _Alignas(64) float iw[((D + FAST_ROWS - 1) / FAST_ROWS) * FAST_ROWS * N];
+    uint32_t state = 12345u;
+    for (int j = 0; j < N; j++) {
+        state = state * 1664525u + 1013904223u;
+        x[j] = (float)(int32_t)(state >> 8) * 0x1p-20f;
+    }
+    for (int i = 0; i < D * N; i++) {
+        state = state * 1664525u + 1013904223u;
+        float v = (float)(int32_t)(state >> 8) * 0x1p-23f;
+        if (i % 7 == 3) v *= 0x1p-130f; /* subnormal products */
+        w[i] = v;
+    }
+    x[0] = -(1.0f + 0x1p-11f);
+    x[1] = 1.0f + 0x1p-12f;
+    for (size_t r = 0; r < sizeof fma_rows / sizeof fma_rows[0]; r++) {
+        float *row = w + (size_t)fma_rows[r] * N;
+        memset(row, 0, N * sizeof(float));
+        row[0] = 1.0f;
+        row[1] = 1.0f + 0x1p-12f;
+    }
+    matmul(want, x, w, N, D);
+    RowSource src = {w, D, N};
+    IMat m = imat_build(iw, &src, 1, N);
+    memset(got, 0, sizeof got);
+    matvec(got, x, m.w, N, 0, m.nblocks, D);
+    int contracted = 0;
+    for (size_t r = 0; r < sizeof fma_rows / sizeof fma_rows[0]; r++)
+        if (got[fma_rows[r]] != 0.0f || want[fma_rows[r]] != 0.0f) contracted = 1;
+    if (contracted || memcmp(got, want, sizeof want) != 0)
+        return error_set(err, "the fast matmul kernel does not reproduce the reference sums bit for bit in this "
+                              "build%s", contracted ? " (fused multiply-adds: compile with -ffp-contract=off)" : "");
+    return 0;
+}
+
+/* Memory for the interleaved weights, 64-byte aligned. Not marked for transparent huge
+ * pages: a step measured about 5% faster with them, but where the system compacts memory
+ * for them on demand (defrag "madvise", the default) the faults of a 440 MB copy cost up to
+ * a second of system time, more than a whole run gains. */
+static float *alloc_weights(size_t bytes) {
+    return aligned_alloc(64, (bytes + 63) / 64 * 64);
+}
+
+static int online_processors(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+typedef struct {
+    const Transformer *t;
+    const IMat *m;
+    const RowSource *sources;
+    int nsources, chunk_blocks;
+} BuildTask;
+
+/* Copies a chunk of blocks, then lets the system take back the checkpoint pages of the rows
+ * it copied (transformer_drop_pages): only the copy is read from now on, and dropping chunk
+ * by chunk keeps the checkpoint and its copy from being in memory whole at the same time.
+ * A page read again (an embedding row, a page two chunks share) comes back from the file. */
+static void build_chunk(void *ctx, int chunk) {
+    const BuildTask *task = ctx;
+    int b0 = chunk * task->chunk_blocks;
+    int b1 = b0 + task->chunk_blocks < task->m->nblocks ? b0 + task->chunk_blocks : task->m->nblocks;
+    imat_fill(task->m, task->sources, task->nsources, b0, b1);
+    size_t row_bytes = (size_t)task->m->n * sizeof(float);
+    int first = b0 * FAST_ROWS, end = b1 * FAST_ROWS; /* stacked rows copied */
+    for (int s = 0; s < task->nsources; s++) {
+        const RowSource *src = &task->sources[s];
+        int lo = first > 0 ? first : 0, hi = end < src->rows ? end : src->rows;
+        if (hi > lo) transformer_drop_pages(task->t, src->src + (size_t)lo * (size_t)src->n, (size_t)(hi - lo) * row_bytes);
+        first -= src->rows;
+        end -= src->rows;
+    }
+}
+
+/* The interleaved copy of the stacked sources at *at, which moves past it; the threads
+ * share the blocks. */
+static IMat build_matrix(FastForward *f, float **at, const RowSource *sources, int nsources) {
+    int n = sources[0].n, d = 0;
+    for (int s = 0; s < nsources; s++) d += sources[s].rows;
+    IMat m = {*at, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
+    int per = (m.nblocks + 4 * f->threads - 1) / (4 * f->threads);
+    BuildTask task = {f->t, &m, sources, nsources, per};
+    pool_run(f->pool, build_chunk, &task, (m.nblocks + per - 1) / per);
+    *at += imat_floats(n, d);
+    return m;
+}
+
+int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err) {
+    *out = NULL;
+    if (simd == FAST_SIMD_AUTO) {
+        simd = FAST_SIMD_VEC4;
+        if (fast_simd_available(FAST_SIMD_AVX2)) simd = FAST_SIMD_AVX2;
+        if (fast_simd_available(FAST_SIMD_AVX512)) simd = FAST_SIMD_AVX512;
+    }
+    Kernel kernel = kernel_for(simd);
+    if (fast_simd_name(simd) == NULL || !fast_simd_available(simd) || kernel.fn == NULL)
+        return error_set(err, "fast path: instruction set %s is not available here",
+                         fast_simd_name(simd) ? fast_simd_name(simd) : "(unknown)");
+    if (threads < 0) return error_set(err, "fast path: thread count %d is negative", threads);
+    if (threads == 0) threads = online_processors();
+    if (threads > 1024) return error_set(err, "fast path: %d threads is too many", threads);
+    if (kernel_self_check(kernel.fn, err) != 0) return -1;
+    if (t->source != NULL || t->cache != NULL)
+        return error_set(err, "fast path: the weights and the KV cache must be the transformer's own, in memory");
+
+    const Config *p = &t->config;
+    const TransformerWeights *w = &t->weights;
+    int dim = p->dim, hidden = p->hidden_dim, layers = p->n_layers, vocab = p->vocab_size;
+    int kv_dim = (p->dim * p->n_kv_heads) / p->n_heads;
+
+    FastForward *f = calloc(1, sizeof *f);
+    if (f == NULL) return error_set(err, "fast path: out of memory");
+    f->t = t;
+    f->simd = simd;
+    f->matvec = kernel.fn;
+    f->group_blocks = kernel.group_blocks;
+    f->threads = threads;
+    f->layers = calloc((size_t)layers, sizeof *f->layers);
+
+    size_t per_layer = imat_floats(dim, dim + 2 * kv_dim) + imat_floats(dim, dim) + imat_floats(dim, 2 * hidden) +
+                       imat_floats(hidden, dim);
+    size_t total = per_layer * (size_t)layers + imat_floats(dim, vocab);
+    f->arena = alloc_weights(total * sizeof(float));
+    size_t qkv_rows = (size_t)(dim + 2 * kv_dim + FAST_ROWS), h13_rows = (size_t)(2 * hidden + FAST_ROWS);
+    f->scores = kernel.scores;
+    f->hooks = (ForwardHooks){fast_matmul, fast_attention, f};
+    f->sqrt_head_size = sqrtf((float)(dim / p->n_heads)); /* as forward.c: f32_sqrt(f32_from_long(head_size)) */
+    f->key_stride = (size_t)((p->seq_len + FAST_ROWS - 1) / FAST_ROWS) * FAST_ROWS * (size_t)(dim / p->n_heads);
+    f->keys_allocation = calloc((size_t)layers * (size_t)p->n_kv_heads * f->key_stride + 16, sizeof(float));
+    if (f->keys_allocation != NULL) /* 64-byte aligned for the vector loads */
+        f->keys = (float *)(void *)((uintptr_t)f->keys_allocation + (64 - (uintptr_t)f->keys_allocation % 64) % 64);
+    f->qkv = calloc(qkv_rows, sizeof(float));
+    f->h13 = calloc(h13_rows, sizeof(float));
+    if (f->layers == NULL || f->arena == NULL || f->qkv == NULL || f->h13 == NULL || f->keys == NULL) {
+        fast_forward_free(f);
+        return error_set(err, "fast path: out of memory for %zu bytes of interleaved weights", total * sizeof(float));
+    }
+
+    if (threads > 1 && total >= THREADS_MIN_WEIGHTS) {
+        f->pool = pool_new(threads, err);
+        if (f->pool == NULL) {
+            fast_forward_free(f);
+            return -1;
+        }
+    }
+    float *at = f->arena;
+    for (size_t l = 0; l < (size_t)layers; l++) {
+        FastLayer *fl = &f->layers[l];
+        RowSource qkv[3] = {{w->wq + l * dim * dim, dim, dim},
+                            {w->wk + l * dim * kv_dim, kv_dim, dim},
+                            {w->wv + l * dim * kv_dim, kv_dim, dim}};
+        fl->qkv = build_matrix(f, &at, qkv, 3);
+        RowSource wo = {w->wo + l * dim * dim, dim, dim};
+        fl->wo = build_matrix(f, &at, &wo, 1);
+        RowSource w13[2] = {{w->w1 + l * dim * hidden, hidden, dim}, {w->w3 + l * dim * hidden, hidden, dim}};
+        fl->w13 = build_matrix(f, &at, w13, 2);
+        RowSource w2 = {w->w2 + l * dim * hidden, dim, hidden};
+        fl->w2 = build_matrix(f, &at, &w2, 1);
+    }
+    RowSource cls = {w->wcls, vocab, dim};
+    /* a shared classifier is the embedding table: its pages are dropped too, as a step
+     * reads one row of it */
+    f->wcls = build_matrix(f, &at, &cls, 1);
+    *out = f;
+    return 0;
+}
+
+int fast_forward_threads(const FastForward *f) { return f->pool != NULL ? f->threads : 1; }
+
+void fast_forward_always_split(FastForward *f, int on) {
+    f->always_split = on != 0;
+    if (on && f->pool == NULL && f->threads > 1) { /* a small model: the threads are made now */
+        ErrorText ignored;
+        f->pool = pool_new(f->threads, &ignored); /* NULL: the tasks run on the caller */
+    }
+}
+FastSimd fast_forward_simd(const FastForward *f) { return f->simd; }
+
+void fast_forward_free(FastForward *f) {
+    if (f == NULL) return;
+    pool_free(f->pool);
+    free(f->arena);
+    free(f->layers);
+    free(f->qkv);
+    free(f->h13);
+    free(f->keys_allocation);
+    free(f);
+}
+
+#else
+typedef int forward_fast_not_built; /* a translation unit may not be empty */
+#endif

@@ -1,0 +1,82 @@
+/* The fast forward pass: logits bit-identical to forward() (engine/forward.c), faster.
+ *
+ * Every matmul row is still summed j = 0..n-1 in float, one rounding per multiply and per
+ * add, exactly as the reference does; the speed comes from doing many rows at once (SIMD
+ * across rows, on a row-interleaved copy of the weights made at start-up) and from
+ * splitting rows over threads. All other kernels are the reference ones (engine/kernels.h).
+ * The result does not depend on the SIMD width or the thread count. docs/fast-path.md has
+ * the design. */
+#ifndef ENGINE_FORWARD_FAST_H
+#define ENGINE_FORWARD_FAST_H
+
+#include "engine/errors.h"
+#include "engine/transformer.h"
+
+/* Instruction sets for the matmul kernel. FAST_SIMD_AUTO picks the widest one available. */
+typedef enum {
+    FAST_SIMD_AUTO = 0,
+    FAST_SIMD_VEC4,   /* 4 rows per vector: SSE2 on x86-64, the baseline everywhere */
+    FAST_SIMD_AVX2,   /* 8 rows per vector (AVX2 without FMA), x86-64 only */
+    FAST_SIMD_AVX512, /* 16 rows per vector (AVX-512F without FMA), x86-64 only */
+    FAST_SIMD_COUNT
+} FastSimd;
+
+typedef struct FastForward FastForward;
+
+/* The fast path needs POSIX threads: it is built for hosts. Elsewhere (bare-metal ports)
+ * the functions below are stubs that refuse, so that callers such as run.c need no #if.
+ * -DFAST_PATH=0 or 1 overrides the guess. */
+#ifndef FAST_PATH
+#if defined(__unix__) || defined(__APPLE__)
+#define FAST_PATH 1
+#else
+#define FAST_PATH 0
+#endif
+#endif
+
+#if FAST_PATH
+
+/* Name of an instruction set ("auto", "vec4", "avx2", "avx512"); NULL when out of range. */
+const char *fast_simd_name(FastSimd simd);
+/* 1 when this build has the kernel and this CPU can run it. */
+int fast_simd_available(FastSimd simd);
+
+/* Prepares the fast path for a loaded transformer t (weights and run state), which must
+ * outlive it. threads: how many threads compute (the caller's thread included); 0 means one
+ * per online processor. Checks the selected kernel against the reference matmul before use.
+ * Returns 0, or -1 with a message in err. */
+int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err);
+
+/* One step, like forward(t, token, pos): updates t's KV cache and returns t's logits. */
+float *forward_fast(FastForward *f, int token, int pos);
+
+/* The threads that compute: the count asked for, or 1 for a model too small to gain from
+ * more (host/forward_fast.c, THREADS_MIN_WEIGHTS). */
+int fast_forward_threads(const FastForward *f);
+FastSimd fast_forward_simd(const FastForward *f);
+/* Small matmuls, short attention and small models run on the calling thread only, as
+ * waking the others would cost more than it saves. on = 1 splits every task anyway, over
+ * the thread count asked for (for tests: the results are the same either way). */
+void fast_forward_always_split(FastForward *f, int on);
+
+void fast_forward_free(FastForward *f);
+
+#else /* no fast path in this build */
+
+static inline const char *fast_simd_name(FastSimd simd) { (void)simd; return NULL; }
+static inline int fast_simd_available(FastSimd simd) { (void)simd; return 0; }
+static inline int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err) {
+    (void)t; (void)threads; (void)simd;
+    *out = NULL;
+    return error_set(err, "--fast: the fast path needs POSIX threads, which this build has not "
+                          "(a bare-metal or wasm32-wasi target); run without --fast");
+}
+static inline float *forward_fast(FastForward *f, int token, int pos) { (void)f; (void)token; (void)pos; return NULL; }
+static inline int fast_forward_threads(const FastForward *f) { (void)f; return 0; }
+static inline FastSimd fast_forward_simd(const FastForward *f) { (void)f; return FAST_SIMD_AUTO; }
+static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; (void)on; }
+static inline void fast_forward_free(FastForward *f) { (void)f; }
+
+#endif
+
+#endif
