@@ -53,9 +53,6 @@ C64_COMMON_HDR = $(wildcard $(C64_DIR)/common/*.h)
 # (ENGINE_SMALL), plus the program (ports/c64/common/) and one platform folder:
 #   ports/c64/sim65/   sim65: files for external memory, arguments, standard output
 #   ports/c64/c64/     C64: REU for external memory, keyboard, screen and printer
-CL65        ?= cl65
-CA65        ?= ca65
-SIM65       ?= sim65
 C64_CFLAGS  ?= -O
 # F32_SOFT_6502: add, subtract, multiply, divide, compare, to long and dot in assembly
 # (engine/softfloat/6502/, proven by test-softfloat-6502-fast; on the C64 they run in the
