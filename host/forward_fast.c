@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "engine/kernels.h"
+#include "host/checkpoint.h"
 #include "host/fast_pool.h"
 
 /* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
