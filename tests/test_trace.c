@@ -956,7 +956,7 @@ static void make_noisy(const Buf *clean, Buf *noisy, int lower_hex) {
         if (lower_hex && strncmp(line, "L2T LOGITS", 10) == 0) {
             /* lower-case hex digits in the values, with a check over the bytes as sent */
             Buf l = {0};
-            buf_put(&l, line, len - 6);
+            buf_put(&l, line, len > 6 ? len - 6 : 0); /* the line without " *CCCC" */
             for (size_t i = 0; i < l.len; i++)
                 if (l.bytes[i] >= 'A' && l.bytes[i] <= 'F' && i > 20) l.bytes[i] = (char)(l.bytes[i] - 'A' + 'a');
             unsigned check = trace_line_check((const unsigned char *)l.bytes, l.len);
