@@ -131,7 +131,7 @@ TEST_TARGETS += test-softfloat-6502-fast
 # in and out around each call, interrupts through trampolines), with FAST_C64_RECORDS
 # compiled-in vectors, run in VICE (x64, warp); the debug cartridge gives its exit status.
 # Needs VICE in $(SF_VICE) (../shared/tools/vice); without it the target says so and fails.
-SF_VICE ?= $(SHARED)/tools/vice
+SF_VICE ?= $(VICE)
 SF_C64_DIR = $(SF_BUILD)/c64
 
 $(SF_C64_DIR)/vectors.inc: $(SF_FAST_GEN)
