@@ -58,6 +58,12 @@ TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host
 # External tools, each named once (a fragment or script that runs one takes it from here).
 CMOCKA_LIBS ?= -lcmocka
 PYTHON      ?= python3
+# cc65, for the 6502 builds (ports/c64/c64.mk, mk/softfloat.mk)
+CC65        ?= cc65
+CA65        ?= ca65
+LD65        ?= ld65
+CL65        ?= cl65
+SIM65       ?= sim65
 
 # The one way a cmocka test is built and registered:
 #   $(eval $(call cmocka_test,TARGET,SOURCES,ARGUMENTS,NEEDS,FLAGS,ENVIRONMENT,LIBS))

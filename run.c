@@ -20,7 +20,7 @@
 #include "host/program_io.h"
 #include "engine/sampler.h"
 #include "host/tokenizer.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 #include "host/sha256.h"
 #include "host/trace_recorder.h"
 

@@ -3,13 +3,13 @@
  * forward() (engine/forward.c) is C89 with engine/f32.h arithmetic and builds for every
  * target, the 6502 included. It reaches the weights through a WeightSource and the KV
  * cache through a KVCache; the defaults (source and cache NULL) are the checkpoint image
- * and the run state in memory. The checkpoint loader below is for hosts and the Pico. */
+ * and the run state in memory. The checkpoint loader, for hosts and the Pico, is
+ * host/checkpoint.h. */
 #ifndef ENGINE_TRANSFORMER_H
 #define ENGINE_TRANSFORMER_H
 
 #include <stddef.h>
 
-#include "engine/errors.h"
 #include "engine/f32.h"
 #include "engine/mathlib.h"
 #include "engine/weights.h"
@@ -112,49 +112,5 @@ typedef struct {
 
 /* One step: the logits for the token after `token` at position pos. */
 f32 *forward(Transformer *t, int token, int pos);
-
-#ifndef F32_SOFT
-#include <stddef.h>
-#include <stdint.h>
-
-#include "host/input_file.h"
-
-/* Largest run state (KV cache and buffers) a checkpoint may ask for. */
-#define RUN_STATE_MAX_BYTES ((uint64_t)4 << 30)
-
-/* Checks a header and computes the file size it implies.
- * name is the file name used in messages. Returns 0 or -1 with a message. */
-int checkpoint_check_header(const unsigned char *bytes, size_t size, const char *name,
-                            Config *config, int *shared_classifier, uint64_t *implied_size,
-                            ErrorText *err);
-
-/* Points the weights into a checkpoint image held in memory. The image must be 4-byte aligned
- * and stay alive; on a big-endian host it is byte-swapped in place. warning gets a message
- * for trailing bytes (and is empty otherwise). */
-int transformer_init_from_image(Transformer *t, unsigned char *image, size_t size, const char *name,
-                                ErrorText *warning, ErrorText *err);
-
-/* Maps a checkpoint file (or reads it into memory where it cannot be used in place) and
- * initialises t, run state included. */
-int transformer_load(Transformer *t, const char *path, ErrorText *warning, ErrorText *err);
-/* The same, telling watch (host/input_file.h) the file's identity and every byte read;
- * the checkpoint must be a regular file. */
-int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch, ErrorText *warning,
-                             ErrorText *err);
-
-/* A program calls this once, before loading, to turn a SIGBUS in a mapped checkpoint (the
- * file shrank under the mapping) into the one-line message "PROGRAM: PATH: checkpoint
- * shrank while the run was using it ..." and exit status 1, instead of a crash. */
-int checkpoint_guard_sigbus(const char *program, ErrorText *err);
-
-/* Tells the system that the whole pages of the checkpoint in [from, from + bytes) will not
- * be read again soon (the fast path copied them): mapped pages leave the process's memory
- * and come back from the file if read. Does nothing for a checkpoint held in memory. */
-void transformer_drop_pages(const Transformer *t, const void *from, size_t bytes);
-
-/* Allocates the run state (KV cache and buffers); 0 or -1 with a message. */
-int transformer_alloc_state(Transformer *t, ErrorText *err);
-void transformer_free(Transformer *t);
-#endif
 
 #endif

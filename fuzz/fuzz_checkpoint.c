@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "engine/sampler.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 
 #define WORK_LIMIT ((uint64_t)1 << 18)  /* stories260K's header fits (260288) */
 #define STATE_LIMIT ((uint64_t)1 << 21)

@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "engine/errors.h"
+#include "host/errors.h"
 
 typedef struct {
     FILE *file;      /* write here */

@@ -10,7 +10,7 @@
  * A big-endian host (or one without mmap) reads the file into memory and swaps it there. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* madvise, MADV_DONTNEED */
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 
 #include <errno.h>
 #include <stdio.h>

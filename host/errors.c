@@ -1,4 +1,4 @@
-#include "engine/errors.h"
+#include "host/errors.h"
 
 #include <stdarg.h>
 #include <stdio.h>

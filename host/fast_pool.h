@@ -13,7 +13,7 @@
 #ifndef ENGINE_FAST_POOL_H
 #define ENGINE_FAST_POOL_H
 
-#include "engine/errors.h"
+#include "host/errors.h"
 #include "host/forward_fast.h" /* FAST_PATH */
 
 #if FAST_PATH

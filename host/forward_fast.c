@@ -15,7 +15,7 @@
  * split the rows of each matmul and the heads of attention; each row is computed by one
  * thread with the same code whatever the split, so the thread count cannot change a bit.
  * Everything else (RMSNorm, RoPE, softmax, SwiGLU, the residual adds) calls the reference
- * kernels of engine/kernels.c. The kernels are in host/forward_fast_kernels.h. */
+ * kernels (engine/kernels.c). The SIMD kernels themselves are in host/forward_fast_kernels.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "host/forward_fast.h"
@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "engine/kernels.h"
+#include "host/checkpoint.h"
 #include "host/fast_pool.h"
 
 /* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block

@@ -9,7 +9,7 @@
 #ifndef ENGINE_FORWARD_FAST_H
 #define ENGINE_FORWARD_FAST_H
 
-#include "engine/errors.h"
+#include "host/errors.h"
 #include "engine/transformer.h"
 
 /* Instruction sets for the matmul kernel. FAST_SIMD_AUTO picks the widest one available. */

@@ -7,7 +7,7 @@
 
 #include <float.h>
 
-#include "engine/errors.h"
+#include "host/errors.h"
 
 /* BENCH_ANCHOR_NOT_REFERENCE: the one build that turns the guards off, `make bench`'s
  * anchor (the reference path at -Ofast -march=native, to show what the original's advice

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine/errors.h"
+#include "host/errors.h"
 
 /* Optional: what the caller wants to know of a file a loader reads. */
 typedef struct {

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "engine/errors.h"
+#include "host/errors.h"
 
 enum { SELFTEST_STEPS = 3, SELFTEST_VOCAB = 6 };
 

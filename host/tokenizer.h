@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "engine/errors.h"
+#include "host/errors.h"
 #include "host/input_file.h"
 
 #define TOKEN_BOS 1

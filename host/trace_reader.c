@@ -677,6 +677,22 @@ static TraceStepRecord *open_step_for(TraceParser *p, long line, long pos) {
     return &t->steps[t->n_steps - 1];
 }
 
+/* The start of a LOGITS or TOPK record: the RUN must have LOGITS=`level`, the fields must
+ * be `keys`, POS and the count field `count_key` (AT or K) whole numbers; gives them in pos
+ * and count and returns the step of POS, or NULL after failing. */
+static TraceStepRecord *open_values_record(TraceParser *p, long line, int level, const char *const *keys,
+                                           const char *count_key, long *pos, long *count) {
+    const TraceHeaderInfo *h = &p->t->h;
+    if (h->level != level) {
+        FAIL(p, line, "%s record, but RUN LOGITS=%s", p->record, trace_level_name(h->level));
+        return NULL;
+    }
+    if (check_fields(p, line, keys, NULL) != 0 || parse_long(p, line, "POS", 0, LONG_MAX, pos) != 0 ||
+        parse_long(p, line, count_key, 0, LONG_MAX, count) != 0)
+        return NULL;
+    return open_step_for(p, line, *pos);
+}
+
 /* The index llama2.c's sample_argmax picks: the first maximum; NaN is never greater. */
 static long argmax_bits(const uint32_t *v, long n) {
     long best = 0;
@@ -689,14 +705,7 @@ static int read_logits(TraceParser *p, long line) {
     static const char *const KEYS[] = {"POS", "AT", "V", NULL};
     const TraceHeaderInfo *h = &p->t->h;
     long pos, at;
-    if (h->level != TRACE_READ_FULL) {
-        FAIL(p, line, "LOGITS record, but RUN LOGITS=%s", trace_level_name(h->level));
-        return -1;
-    }
-    if (check_fields(p, line, KEYS, NULL) != 0 || parse_long(p, line, "POS", 0, LONG_MAX, &pos) != 0 ||
-        parse_long(p, line, "AT", 0, LONG_MAX, &at) != 0)
-        return -1;
-    TraceStepRecord *s = open_step_for(p, line, pos);
+    TraceStepRecord *s = open_values_record(p, line, TRACE_READ_FULL, KEYS, "AT", &pos, &at);
     if (s == NULL) return -1;
     if (at != s->n_logits) {
         if (at > s->n_logits)
@@ -771,14 +780,7 @@ static int read_topk(TraceParser *p, long line) {
     static const char *const KEYS[] = {"POS", "K", "I", NULL};
     const TraceHeaderInfo *h = &p->t->h;
     long pos, k;
-    if (h->level != TRACE_READ_TOPK) {
-        FAIL(p, line, "TOPK record, but RUN LOGITS=%s", trace_level_name(h->level));
-        return -1;
-    }
-    if (check_fields(p, line, KEYS, NULL) != 0 || parse_long(p, line, "POS", 0, LONG_MAX, &pos) != 0 ||
-        parse_long(p, line, "K", 0, LONG_MAX, &k) != 0)
-        return -1;
-    TraceStepRecord *s = open_step_for(p, line, pos);
+    TraceStepRecord *s = open_values_record(p, line, TRACE_READ_TOPK, KEYS, "K", &pos, &k);
     if (s == NULL) return -1;
     if (s->topk != NULL) {
         FAIL(p, line, "second TOPK record for POS=%ld", pos);

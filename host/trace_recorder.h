@@ -4,7 +4,7 @@
 #ifndef TRACE_RECORDER_H
 #define TRACE_RECORDER_H
 
-#include "engine/errors.h"
+#include "host/errors.h"
 #include "host/atomic_file.h"
 #include "engine/trace_writer.h"
 

@@ -46,33 +46,24 @@ $(BUILD)/synthhs12.bin: $(SYNTHGEN)
 $(BUILD)/synthhs6.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 60,100,2,10,5,300,40 $@
 
-.PHONY: synth-models test-fastpath bench
+.PHONY: synth-models bench
 synth-models: $(SYNTH_MODELS)
 
 # --- bit-identity test ------------------------------------------------------------------
-TEST_FASTPATH = $(BUILD)/test_fastpath
+$(eval $(call cmocka_test,test-fastpath,tests/test_fastpath.c $(ENGINE_SRC) mk/fast.mk,$(MODELS) $(BUILD),\
+    check-fastpath-fma $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)))
+TEST_FASTPATH = $(call cmocka_test_bin,tests/test_fastpath.c)
 
-$(TEST_FASTPATH): tests/test_fastpath.c $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_fastpath.c $(ENGINE_SRC) -lcmocka $(LDLIBS)
-
-# Also checks that no fused multiply-add made it into the binary.
-test-fastpath: $(TEST_FASTPATH) $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)
+# No fused multiply-add may make it into the fast path's binary (run before test-fastpath).
+.PHONY: check-fastpath-fma
+check-fastpath-fma: $(TEST_FASTPATH)
 	@if command -v objdump >/dev/null && objdump -d $(TEST_FASTPATH) | grep -E -q 'vfn?m(add|sub)[0-9]'; then \
 	    echo "test-fastpath: fused multiply-add instructions in $(TEST_FASTPATH)"; exit 1; fi
-	$(TEST_FASTPATH) $(MODELS) $(BUILD)
-TEST_TARGETS += test-fastpath
 
 # --- the thread pool alone (also under ThreadSanitizer: test-fastpath-tsan) --------------
-TEST_FAST_POOL = $(BUILD)/test_fast_pool
 FAST_POOL_SRC = tests/test_fast_pool.c host/fast_pool.c host/errors.c
-
-$(TEST_FAST_POOL): $(FAST_POOL_SRC) $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ $(FAST_POOL_SRC) -lcmocka $(LDLIBS)
-
-.PHONY: test-fast-pool
-test-fast-pool: $(TEST_FAST_POOL)
-	$(TEST_FAST_POOL)
-TEST_TARGETS += test-fast-pool
+$(eval $(call cmocka_test,test-fast-pool,$(FAST_POOL_SRC)))
+TEST_FAST_POOL = $(call cmocka_test_bin,$(FAST_POOL_SRC))
 
 # --- the golden traces (mk/golden.mk) reproduced by run --fast --threads 2 ----------------
 # RUNNER is a two-line wrapper made in $(BUILD); the traces must be the same bit for bit.
@@ -83,9 +74,7 @@ $(BUILD)/run-fast: mk/fast.mk | $(BUILD)
 .PHONY: test-fastpath-golden
 test-fastpath-golden: run $(BUILD)/run-fast
 	RUNNER=$(BUILD)/run-fast MODELS=$(MODELS) MATHS="$(GOLDEN_MATHS)" scripts/golden.sh check
-ifneq ($(wildcard golden/scenarios.tsv),)
 TEST_TARGETS += test-fastpath-golden
-endif
 
 # --- benchmarks -------------------------------------------------------------------------
 # make bench: whole runs of ./run (load included), interleaved rounds of plain, --fast with

@@ -13,7 +13,6 @@ SF_SRC   = $(sort $(wildcard engine/softfloat/*.c))
 SF_HDR   = $(wildcard engine/softfloat/*.h)
 SF_BUILD = $(BUILD)/softfloat
 SF_C89FLAGS = -std=c89 -pedantic -Wall -Wextra -Werror
-SF_TESTLIBS = -lcmocka -lm
 SF_N        ?= 1000000
 SF_LONG_N   ?= 100000000
 SF_6502_CASES ?= 4000
@@ -25,28 +24,29 @@ $(SF_BUILD)/host/%.o: engine/softfloat/%.c $(SF_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SF_C89FLAGS) -c -o $@ $<
 
-$(SF_BUILD)/test_softfloat: tests/test_softfloat.c tests/softfloat_cases.h $(SF_HOST_OBJ)
-	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/test_softfloat.c $(SF_HOST_OBJ) $(SF_TESTLIBS)
+$(eval $(call cmocka_test,test-softfloat,tests/test_softfloat.c tests/softfloat_cases.h $(SF_HOST_OBJ) mk/softfloat.mk,,,,\
+    SF_TEST_N=$(SF_N)))
+SF_TEST = $(call cmocka_test_bin,tests/test_softfloat.c)
 
 # cc65 has no -Werror: any warning fails the build here.
 $(SF_BUILD)/6502/%.o: engine/softfloat/%.c $(SF_HDR)
 	@mkdir -p $(@D)
-	@echo "cc65 -t sim6502 -O $<"; \
-	  cc65 -t sim6502 -O -o $(@:.o=.s) $< 2>$(@:.o=.log); \
+	@echo "$(CC65) -t sim6502 -O $<"; \
+	  $(CC65) -t sim6502 -O -o $(@:.o=.s) $< 2>$(@:.o=.log); \
 	  status=$$?; cat $(@:.o=.log); \
 	  if [ $$status -ne 0 ] || grep -qi warning $(@:.o=.log); then exit 1; fi
-	ca65 -t sim6502 -o $@ $(@:.o=.s)
+	$(CA65) -t sim6502 -o $@ $(@:.o=.s)
 
 $(SF_BUILD)/6502/tests/%.o: tests/%.c tests/softfloat_6502.h $(SF_HDR)
 	@mkdir -p $(@D)
-	cc65 -t sim6502 -O -o $(@:.o=.s) $<
-	ca65 -t sim6502 -o $@ $(@:.o=.s)
+	$(CC65) -t sim6502 -O -o $(@:.o=.s) $<
+	$(CA65) -t sim6502 -o $@ $(@:.o=.s)
 
 $(SF_BUILD)/6502/check: $(SF_BUILD)/6502/tests/softfloat_6502_check.o $(SF_6502_OBJ)
-	ld65 -t sim6502 -o $@ $^ sim6502.lib
+	$(LD65) -t sim6502 -o $@ $^ sim6502.lib
 
 $(SF_BUILD)/6502/bench: $(SF_BUILD)/6502/tests/softfloat_6502_bench.o $(SF_6502_OBJ)
-	ld65 -t sim6502 -o $@ $^ sim6502.lib
+	$(LD65) -t sim6502 -o $@ $^ sim6502.lib
 
 $(SF_BUILD)/softfloat_6502_gen: tests/softfloat_6502_gen.c tests/softfloat_cases.h \
                                 tests/softfloat_6502.h $(SF_HOST_OBJ)
@@ -55,30 +55,28 @@ $(SF_BUILD)/softfloat_6502_gen: tests/softfloat_6502_gen.c tests/softfloat_cases
 $(SF_BUILD)/vectors-$(SF_6502_CASES).bin: $(SF_BUILD)/softfloat_6502_gen
 	$(SF_BUILD)/softfloat_6502_gen $@ $(SF_6502_CASES)
 
-.PHONY: test-softfloat test-softfloat-6502 test-softfloat-long softfloat-bench-6502
-test-softfloat: $(SF_BUILD)/test_softfloat
-	SF_TEST_N=$(SF_N) $(SF_BUILD)/test_softfloat
+.PHONY: test-softfloat-6502 test-softfloat-long softfloat-bench-6502
 
 test-softfloat-6502: $(SF_BUILD)/6502/check $(SF_BUILD)/vectors-$(SF_6502_CASES).bin
-	sim65 -c $(SF_BUILD)/6502/check $(SF_BUILD)/vectors-$(SF_6502_CASES).bin
+	$(SIM65) -c $(SF_BUILD)/6502/check $(SF_BUILD)/vectors-$(SF_6502_CASES).bin
 
 # Two processes, one per core: different seeds, each half the cases and half the patterns.
-test-softfloat-long: $(SF_BUILD)/test_softfloat
+test-softfloat-long: $(SF_TEST)
 	SF_TEST_N=$$(($(SF_LONG_N) / 2)) SF_TEST_SEED=101 SF_TEST_EXHAUSTIVE=0/2 \
-	  $(SF_BUILD)/test_softfloat > $(SF_BUILD)/long-0.log 2>&1 & first=$$!; \
+	  $(SF_TEST) > $(SF_BUILD)/long-0.log 2>&1 & first=$$!; \
 	SF_TEST_N=$$(($(SF_LONG_N) / 2)) SF_TEST_SEED=202 SF_TEST_EXHAUSTIVE=1/2 \
-	  $(SF_BUILD)/test_softfloat > $(SF_BUILD)/long-1.log 2>&1; second=$$?; \
+	  $(SF_TEST) > $(SF_BUILD)/long-1.log 2>&1; second=$$?; \
 	wait $$first; first=$$?; cat $(SF_BUILD)/long-0.log $(SF_BUILD)/long-1.log; \
 	test $$first -eq 0 && test $$second -eq 0
 
 softfloat-bench-6502: $(SF_BUILD)/6502/bench
-	@base=$$(sim65 -c $< none 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
+	@base=$$($(SIM65) -c $< none 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
 	for op in add sub mul div sqrt lt from_long to_long floor; do \
-	  c=$$(sim65 -c $< $$op 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
+	  c=$$($(SIM65) -c $< $$op 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
 	  echo "$$op: $$(( (c - base) / 1600 )) cycles"; \
 	done
 
-TEST_TARGETS += test-softfloat test-softfloat-6502
+TEST_TARGETS += test-softfloat-6502
 
 # --- the 6502 assembly fast paths (engine/softfloat/6502/) -------------------------------
 #   make test-softfloat-6502-fast  the multiply, add, subtract, divide, comparisons, to-long
@@ -97,12 +95,12 @@ SF_FAST_GEN = $(SF_BUILD)/softfloat_6502_fast_gen
 
 $(SF_BUILD)/6502/asm/%.o: engine/softfloat/6502/%.s $(wildcard engine/softfloat/6502/*.inc)
 	@mkdir -p $(@D)
-	ca65 -t sim6502 -o $@ $<
+	$(CA65) -t sim6502 -o $@ $<
 
 $(SF_BUILD)/6502/tests/softfloat_6502_fast.o: tests/softfloat_6502_fast.h engine/softfloat/6502/fast.h
 
 $(SF_BUILD)/6502/fast: $(SF_BUILD)/6502/tests/softfloat_6502_fast.o $(SF_ASM_OBJ) $(SF_6502_OBJ)
-	ld65 -t sim6502 -o $@ $^ sim6502.lib
+	$(LD65) -t sim6502 -o $@ $^ sim6502.lib
 
 $(SF_FAST_GEN): tests/softfloat_6502_fast_gen.c tests/softfloat_cases.h tests/softfloat_6502_fast.h $(SF_HOST_OBJ)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ tests/softfloat_6502_fast_gen.c $(SF_HOST_OBJ) -lm
@@ -112,16 +110,16 @@ $(SF_BUILD)/fast-vectors-$(SF_FAST_N).bin: $(SF_FAST_GEN)
 
 .PHONY: test-softfloat-6502-fast test-softfloat-long-fast
 test-softfloat-6502-fast: $(SF_BUILD)/6502/fast $(SF_BUILD)/fast-vectors-$(SF_FAST_N).bin
-	sim65 $(SF_BUILD)/6502/fast < $(SF_BUILD)/fast-vectors-$(SF_FAST_N).bin
+	$(SIM65) $(SF_BUILD)/6502/fast < $(SF_BUILD)/fast-vectors-$(SF_FAST_N).bin
 
 # Two streams, one per core (different seeds; the special pairs in the first), each half
 # the cases. A generator that fails (its soft-float disagreeing with hardware) fails too.
 test-softfloat-long-fast: $(SF_BUILD)/6502/fast $(SF_FAST_GEN)
 	@half=$$(($(SF_FAST_LONG_N) / 2)); \
 	{ $(SF_FAST_GEN) $$half 1001 || echo "generator failed" >&2; } 2>$(SF_BUILD)/fast-long-0.gen | \
-	  nice sim65 $(SF_BUILD)/6502/fast > $(SF_BUILD)/fast-long-0.log 2>&1 & first=$$!; \
+	  nice $(SIM65) $(SF_BUILD)/6502/fast > $(SF_BUILD)/fast-long-0.log 2>&1 & first=$$!; \
 	{ $(SF_FAST_GEN) $$half 2002 --no-specials || echo "generator failed" >&2; } 2>$(SF_BUILD)/fast-long-1.gen | \
-	  nice sim65 $(SF_BUILD)/6502/fast > $(SF_BUILD)/fast-long-1.log 2>&1; second=$$?; \
+	  nice $(SIM65) $(SF_BUILD)/6502/fast > $(SF_BUILD)/fast-long-1.log 2>&1; second=$$?; \
 	wait $$first; first=$$?; \
 	cat $(SF_BUILD)/fast-long-0.gen $(SF_BUILD)/fast-long-0.log $(SF_BUILD)/fast-long-1.gen $(SF_BUILD)/fast-long-1.log; \
 	test $$first -eq 0 && test $$second -eq 0 && ! grep -q "generator failed" $(SF_BUILD)/fast-long-*.gen
@@ -133,7 +131,7 @@ TEST_TARGETS += test-softfloat-6502-fast
 # in and out around each call, interrupts through trampolines), with FAST_C64_RECORDS
 # compiled-in vectors, run in VICE (x64, warp); the debug cartridge gives its exit status.
 # Needs VICE in $(SF_VICE) (../shared/tools/vice); without it the target says so and fails.
-SF_VICE ?= $(SHARED)/tools/vice
+SF_VICE ?= $(VICE)
 SF_C64_DIR = $(SF_BUILD)/c64
 
 $(SF_C64_DIR)/vectors.inc: $(SF_FAST_GEN)
@@ -142,7 +140,7 @@ $(SF_C64_DIR)/vectors.inc: $(SF_FAST_GEN)
 
 $(SF_C64_DIR)/fast.prg: tests/softfloat_6502_fast.c tests/softfloat_6502_fast.h $(SF_C64_DIR)/vectors.inc \
                         $(SF_SRC) $(SF_HDR) $(SF_ASM_SRC) $(wildcard engine/softfloat/6502/*.inc engine/softfloat/6502/*.h)
-	cl65 -t c64 -O -I $(SF_C64_DIR) -DFAST_VECTORS='"vectors.inc"' -o $@ tests/softfloat_6502_fast.c \
+	$(CL65) -t c64 -O -I $(SF_C64_DIR) -DFAST_VECTORS='"vectors.inc"' -o $@ tests/softfloat_6502_fast.c \
 	    $(SF_SRC) $(SF_ASM_SRC) 2>$(SF_C64_DIR)/cl65.log || { cat $(SF_C64_DIR)/cl65.log; exit 1; }
 
 .PHONY: test-softfloat-vice
@@ -162,14 +160,14 @@ TEST_TARGETS += test-softfloat-vice
 
 # sim65 cycles of the fast paths beside the C soft-float (a benchmark, not a test)
 $(SF_BUILD)/6502/fast-bench: $(SF_BUILD)/6502/tests/softfloat_6502_fast_bench.o $(SF_ASM_OBJ) $(SF_6502_OBJ)
-	ld65 -t sim6502 -o $@ $^ sim6502.lib
+	$(LD65) -t sim6502 -o $@ $^ sim6502.lib
 
 $(SF_BUILD)/6502/tests/softfloat_6502_fast_bench.o: engine/softfloat/6502/fast.h
 
 .PHONY: softfloat-bench-6502-fast
 softfloat-bench-6502-fast: $(SF_BUILD)/6502/fast-bench
-	@base=$$(sim65 -c $< none 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
+	@base=$$($(SIM65) -c $< none 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
 	for op in add add6502 mul mul6502 mac dot div div6502 lt lt6502; do \
-	  c=$$(sim65 -c $< $$op 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
+	  c=$$($(SIM65) -c $< $$op 1600 | sed -n 's/^\([0-9]*\) cycles$$/\1/p'); \
 	  echo "$$op: $$(( (c - base) / 1600 )) cycles"; \
 	done

@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "host/forward_fast.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 
 #define BOS 1 /* the token every sequence starts with */
 

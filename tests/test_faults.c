@@ -35,7 +35,7 @@
 #include <unistd.h>
 
 #include "host/forward_fast.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 #include "tests/testutil.h"
 
 static const char *root;

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "host/tokenizer.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 
 extern char **environ;
 

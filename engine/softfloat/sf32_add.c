@@ -66,7 +66,9 @@ sf32 sf32_add(sf32 a, sf32 b)
         sign = high_a & SF_HIGH_SIGN;
     }
     /* Align b: shift right by the exponent difference, whole bytes first. Its low byte
-     * starts as zeros, so only from the second byte on can one bits be lost. */
+     * starts as zeros, so only from the second byte on can one bits be lost. This is
+     * sf_shift_right_jam written out: calling it made the cc65 build's add 3532 cycles
+     * instead of 3119 (make softfloat-bench-6502). */
     shift = exp_a - exp_b;
     if (shift >= 32) {
         sig_b = 1; /* nonzero, far below: only its stickiness counts */

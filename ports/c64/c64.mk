@@ -53,9 +53,6 @@ C64_COMMON_HDR = $(wildcard $(C64_DIR)/common/*.h)
 # (ENGINE_SMALL), plus the program (ports/c64/common/) and one platform folder:
 #   ports/c64/sim65/   sim65: files for external memory, arguments, standard output
 #   ports/c64/c64/     C64: REU for external memory, keyboard, screen and printer
-CL65        ?= cl65
-CA65        ?= ca65
-SIM65       ?= sim65
 C64_CFLAGS  ?= -O
 # F32_SOFT_6502: add, subtract, multiply, divide, compare, to long and dot in assembly
 # (engine/softfloat/6502/, proven by test-softfloat-6502-fast; on the C64 they run in the
@@ -95,12 +92,12 @@ $(C64_BUILD)/c64/%.o: %.s $(wildcard engine/softfloat/6502/*.inc)
 # cc65's warnings go to a log beside each object (the soft-float sources are noisy)
 $(C64_BUILD)/sim6502/%.o: %.c $(C64_6502_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
-	@echo "cl65 -t sim6502 $<"
+	@echo "$(CL65) -t sim6502 $<"
 	@$(CL65) -t sim6502 $(C64_CFLAGS) $(C64_SIM_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
 
 $(C64_BUILD)/c64/%.o: %.c $(C64_6502_HDR) ports/c64/c64.mk
 	@mkdir -p $(@D)
-	@echo "cl65 -t c64 $<"
+	@echo "$(CL65) -t c64 $<"
 	@$(CL65) -t c64 $(C64_CFLAGS) $(C64_DEFS) -c -o $@ $< 2>$(@:.o=.log) || { cat $(@:.o=.log); exit 1; }
 
 $(RUN65): $(C64_SIM_OBJ)

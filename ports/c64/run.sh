@@ -23,29 +23,29 @@ program=${RUN65:-$root/build/c64/run65}
 images=${C64_IMAGES:-$root/build/c64}
 sim65=${SIM65:-sim65}
 
-[ $# -ge 1 ] || { echo "run65: usage: run65.sh MODEL -z TOKENIZER [options] --trace FILE" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "ports/c64/run.sh: usage: ports/c64/run.sh MODEL -z TOKENIZER [options] --trace FILE" >&2; exit 2; }
 model=$1
 shift
 name=$(basename "$model" .bin)
 image=$images/$name.reu
-[ -f "$image" ] || { echo "run65: no image $image (make c64-images)" >&2; exit 2; }
-[ -f "$program" ] || { echo "run65: no program $program (make c64)" >&2; exit 2; }
+[ -f "$image" ] || { echo "ports/c64/run.sh: no image $image (make c64-images)" >&2; exit 2; }
+[ -f "$program" ] || { echo "ports/c64/run.sh: no program $program (make c64)" >&2; exit 2; }
 
 args=()
 trace=""
 while [ $# -gt 0 ]; do
     case "$1" in
     -z) shift 2 ;; # the image holds the tokenizer
-    -m) [ "${2:-}" = generate ] || { echo "run65: only generate mode on the 6502" >&2; exit 2; }; shift 2 ;;
-    -y) echo "run65: no chat mode on the 6502" >&2; exit 2 ;;
-    --math) [ "${2:-}" = portable ] || { echo "run65: only --math portable on the 6502" >&2; exit 2; }; shift 2 ;;
-    --layers) echo "run65: no layer records on the 6502" >&2; exit 2 ;;
+    -m) [ "${2:-}" = generate ] || { echo "ports/c64/run.sh: only generate mode on the 6502" >&2; exit 2; }; shift 2 ;;
+    -y) echo "ports/c64/run.sh: no chat mode on the 6502" >&2; exit 2 ;;
+    --math) [ "${2:-}" = portable ] || { echo "ports/c64/run.sh: only --math portable on the 6502" >&2; exit 2; }; shift 2 ;;
+    --layers) echo "ports/c64/run.sh: no layer records on the 6502" >&2; exit 2 ;;
     --trace) trace=${2:?}; shift 2 ;;
-    -t | -p | -s | -n | -i | --logits | --platform) args+=("$1" "${2:?run65: $1 needs a value}"); shift 2 ;;
-    *) echo "run65: unknown argument $1" >&2; exit 2 ;;
+    -t | -p | -s | -n | -i | --logits | --platform) args+=("$1" "${2:?ports/c64/run.sh: $1 needs a value}"); shift 2 ;;
+    *) echo "ports/c64/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[ -n "$trace" ] || { echo "run65: --trace FILE is required" >&2; exit 2; }
+[ -n "$trace" ] || { echo "ports/c64/run.sh: --trace FILE is required" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/run65-XXXXXX")
 trap 'rm -rf "$work"' EXIT

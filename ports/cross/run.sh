@@ -16,27 +16,27 @@
 #   CROSS_TIMEOUT   seconds before the run is stopped with status 124 (default 900; 0: none)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-program=${CROSS_PROGRAM:?run-cross: set CROSS_PROGRAM (or use build/cross/NAME/runner)}
-emulator=${CROSS_EMULATOR:?run-cross: set CROSS_EMULATOR}
+program=${CROSS_PROGRAM:?ports/cross/run.sh: set CROSS_PROGRAM (or use build/cross/NAME/runner)}
+emulator=${CROSS_EMULATOR:?ports/cross/run.sh: set CROSS_EMULATOR}
 limit=${CROSS_TIMEOUT:-900}
 
-[ -f "$program" ] || { echo "run-cross: no program at $program (make cross-NAME)" >&2; exit 127; }
+[ -f "$program" ] || { echo "ports/cross/run.sh: no program at $program (make cross-NAME)" >&2; exit 127; }
 [ "$emulator" = native ] || command -v "$emulator" >/dev/null ||
-    { echo "run-cross: $emulator not found (scripts/setup.sh installs it: qemu-user, nodejs)" >&2; exit 127; }
+    { echo "ports/cross/run.sh: $emulator not found (scripts/setup.sh installs it: qemu-user, nodejs)" >&2; exit 127; }
 
 case $emulator in
     # the flag is needed by Node 18 (Debian 12's) and accepted by later versions
     node*) cmd=("$emulator" --no-warnings --experimental-wasi-unstable-preview1 "$here/wasi-run.mjs" "$program" "$@") ;;
     native)
         # the host's CPU runs the target's code (i686 on x86-64), with the sysroot's libraries
-        sysroot=${CROSS_SYSROOT:?run-cross: set CROSS_SYSROOT for native runs}
+        sysroot=${CROSS_SYSROOT:?ports/cross/run.sh: set CROSS_SYSROOT for native runs}
         loader=$(ls "$sysroot"/lib/ld-linux*.so.* 2>/dev/null | head -1)
-        [ -n "$loader" ] || { echo "run-cross: no dynamic loader in $sysroot/lib" >&2; exit 127; }
+        [ -n "$loader" ] || { echo "ports/cross/run.sh: no dynamic loader in $sysroot/lib" >&2; exit 127; }
         cmd=("$loader" --library-path "$sysroot/lib" "$program" "$@")
         ;;
     *)
-        sysroot=${CROSS_SYSROOT:?run-cross: set CROSS_SYSROOT for $emulator}
-        [ -d "$sysroot" ] || { echo "run-cross: no sysroot $sysroot (install the target's cross compiler)" >&2; exit 127; }
+        sysroot=${CROSS_SYSROOT:?ports/cross/run.sh: set CROSS_SYSROOT for $emulator}
+        [ -d "$sysroot" ] || { echo "ports/cross/run.sh: no sysroot $sysroot (install the target's cross compiler)" >&2; exit 127; }
         cmd=("$emulator" -L "$sysroot" "$program" "$@")
         ;;
 esac

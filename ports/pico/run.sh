@@ -22,8 +22,8 @@ elf=${PICO_ELF:-$here/../../build/pico/run.elf}
 qemu=${PICO_QEMU:-qemu-system-arm}
 limit=${PICO_TIMEOUT:-600}
 
-[ -f "$elf" ] || { echo "run-pico: no program at $elf (make pico)" >&2; exit 127; }
-command -v "$qemu" >/dev/null || { echo "run-pico: $qemu not found (apt-get install qemu-system-arm)" >&2; exit 127; }
+[ -f "$elf" ] || { echo "ports/pico/run.sh: no program at $elf (make pico)" >&2; exit 127; }
+command -v "$qemu" >/dev/null || { echo "ports/pico/run.sh: $qemu not found (apt-get install qemu-system-arm)" >&2; exit 127; }
 
 # One argument as the target's command-line splitter reads it (ports/pico/argv.c):
 # inside double quotes, \ and " are escaped with a backslash. Then QEMU's option syntax:

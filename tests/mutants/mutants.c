@@ -19,7 +19,7 @@
 
 #include "engine/sampler.h"
 #include "host/tokenizer.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 
 #if defined(MUTANT_BYTE_PIECES) || defined(MUTANT_BOS_SPACE)
 const char *__real_decode(const Tokenizer *t, int prev_token, int token);

@@ -15,8 +15,8 @@
  *              boundaries at 40 columns
  * Printer: the trace's ASCII bytes unchanged, each line ended by CR LF, which is what a
  * trace file holds (VICE's "raw" printer driver writes them to its file as they come;
- * docs/c64.md). RUN/STOP ends the run between two REU reads: the printer has every line
- * written so far and no END record, which is how a trace says it was cut short.
+ * ports/c64/README.md). RUN/STOP ends the run between two REU reads: the printer has
+ * every line written so far and no END record, which is how a trace says it was cut short.
  *
  * Character codes of the trace are written as numbers: cc65 translates character and
  * string literals to PETSCII on this target. */

@@ -4,12 +4,12 @@
  * Not cc65's c64-reu.emd: its INSTALL finds the REU's size by writing the bank number into
  * the first byte of every 64 KiB bank, which destroys 32 bytes of a model image that is
  * already in the REU (the magic included). This backend checks the size without losing a
- * byte (bank_wraps) and is smaller (no 256-byte window); docs/c64.md.
+ * byte (bank_wraps) and is smaller (no 256-byte window); ports/c64/README.md.
  *
  * Transfers are split at every 64 KiB bank boundary: on REUs larger than 512 KiB the bank
  * bits above 512 KiB are a latch the transfer does not increment. The image is already in
  * the REU: VICE loads it at start-up (-reuimage), a real machine needs it loaded by other
- * means (docs/c64.md). */
+ * means (ports/c64/README.md). */
 #include "ports/c64/common/console.h"
 #include "ports/c64/common/image.h"
 #include "ports/c64/common/xmem.h"

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "host/program_io.h"
-#include "engine/transformer.h"
+#include "host/checkpoint.h"
 #include "engine/weights.h"
 #include "host/atomic_file.h"
 #include "host/sha256.h"

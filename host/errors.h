@@ -1,7 +1,8 @@
-/* One-line error and warning texts returned by the engine.
- * The engine never prints or exits: the program decides what to do. */
-#ifndef ENGINE_ERRORS_H
-#define ENGINE_ERRORS_H
+/* One-line error and warning texts returned by the host code (checkpoint loader, tokenizer,
+ * fast path, trace recorder ...). It never prints or exits: the program decides what to do.
+ * The core (engine/) reports no errors: the 6502 program has no room for these texts. */
+#ifndef HOST_ERRORS_H
+#define HOST_ERRORS_H
 
 #define ERROR_TEXT_SIZE 512
 
