@@ -9,6 +9,7 @@
 ; ea + eb - 127, one more when bit 47 was set. Anything but normal operands and a normal
 ; result (zeros, subnormals, infinities, NaNs, underflow, overflow) returns carry set.
 .include "regs.inc"
+.include "macros.inc"
 .import _sf32_mul, incsp4
 .ifndef __C64__
 .export _sf32_mul_6502 := sf6502_mul_entry
@@ -23,65 +24,6 @@ sign:   .res 1
 b2:     .res 1      ; MB's top significand byte with the hidden bit
 hi:     .res 1
 
-; Sets the four table pointers to the multiplier byte in A: square + m, nsquare + (m ^ $FF)
-; (their high bytes are set once per product: the tables start on page boundaries).
-.macro MULTIPLIER
-    sta SQL
-    sta SQH
-    eor #$FF
-    sta NQL
-    sta NQH
-.endmacro
-
-; multiplier * by: low byte in X, high byte in A
-.macro FIRST_PRODUCT by
-    ldy by
-    sec
-    lda (SQL),y
-    sbc (NQL),y
-    tax
-    lda (SQH),y
-    sbc (NQH),y
-.endmacro
-
-; Adds (multiplier * by) into the product at column lo_byte/hi_byte, the carry rippling
-; through the columns above (up to four names, the ones that exist).
-.macro PRODUCT by, lo_byte, hi_byte, c2, c3, c4, c5
-    .local done
-    ldy by
-    sec
-    lda (SQL),y
-    sbc (NQL),y
-    tax
-    lda (SQH),y
-    sbc (NQH),y
-    tay                 ; the next product loads its own index
-    txa
-    clc
-    adc lo_byte
-    sta lo_byte
-    tya
-    adc hi_byte
-    sta hi_byte
-    .ifnblank c2
-    bcc done
-    inc c2
-    .ifnblank c3
-    bne done
-    inc c3
-    .ifnblank c4
-    bne done
-    inc c4
-    .ifnblank c5
-    bne done
-    inc c5
-    .endif
-    .endif
-    .endif
-done:
-    .endif
-.endmacro
-
 FAST_CODE sf6502_mul_image, SF6502_MUL_RUN
 special:
     sec
@@ -92,36 +34,19 @@ sf6502_mul_core:
     jsr sf6502_mul_unpacked
     bcs special
     lda exp_lo
-    lsr                 ; carry: the exponent's low bit
-    ora sign
-    sta sf6502_ab+3
-    lda P5
-    and #$7F
-    bcc :+
-    ora #$80
-:   sta sf6502_ab+2
-    lda P4
-    sta sf6502_ab+1
-    lda P3
-    sta sf6502_ab
+    PACK sf6502_ab, sign, P3, P4, P5
     clc
     rts
 
 ; MA * MB -> sf6502_mul_sign, sf6502_mul_exp (1..254), significand P5..P3 (bit 23 set)
 sf6502_mul_unpacked:
     ; exponents: byte 3 << 1 | bit 7 of byte 2; 0 and $FF are not normal
-    lda sf6502_mb+2
-    asl
-    lda sf6502_mb+3
-    rol
+    EXPONENT sf6502_mb
     beq special
     cmp #$FF
     beq special
     sta exp_lo
-    lda sf6502_ma+2
-    asl
-    lda sf6502_ma+3
-    rol
+    EXPONENT sf6502_ma
     beq special
     cmp #$FF
     beq special
@@ -139,14 +64,7 @@ sf6502_mul_unpacked:
     ora #$80
     sta b2
 
-    lda #>sf6502_square_lo
-    sta SQL+1
-    lda #>sf6502_square_hi
-    sta SQH+1
-    lda #>sf6502_nsquare_lo
-    sta NQL+1
-    lda #>sf6502_nsquare_hi
-    sta NQH+1
+    TABLE_PAGES
     lda #0
     sta P4
     sta P5
@@ -154,26 +72,7 @@ sf6502_mul_unpacked:
     ; the first row, a0 * b, written into P3..P0 (nothing there yet to add to)
     lda sf6502_ma
     MULTIPLIER
-    FIRST_PRODUCT sf6502_mb
-    stx P0
-    sta P1
-    FIRST_PRODUCT sf6502_mb+1
-    sta P2
-    txa
-    clc
-    adc P1
-    sta P1
-    bcc :+
-    inc P2              ; no carry out: a0 * b1 < 2^16 - 2^8
-:   FIRST_PRODUCT b2
-    sta P3
-    txa
-    clc
-    adc P2
-    sta P2
-    bcc :+
-    inc P3
-:
+    FIRST_ROW sf6502_mb, sf6502_mb+1, b2, P0, P1, P2, P3
     lda sf6502_ma+1
     MULTIPLIER
     PRODUCT sf6502_mb,   P1, P2, P3, P4, P5
@@ -209,29 +108,7 @@ exp_done:
     sta exp_hi
 
     ; round to nearest even on the round byte P2 and the sticky bytes P1, P0
-    lda P2
-    cmp #$80
-    bcc rounded
-    bne round_up
-    lda P1
-    ora P0
-    bne round_up
-    lda P3
-    lsr
-    bcc rounded
-round_up:
-    inc P3
-    bne rounded
-    inc P4
-    bne rounded
-    inc P5
-    bne rounded
-    lda #$80            ; 2^24: significand 2^23, one more in the exponent
-    sta P5
-    inc exp_lo
-    bne rounded
-    inc exp_hi
-rounded:
+    ROUND_EVEN P2, P3, P4, P5, exp_lo, P1, P0, exp_hi
     ; the result must be normal: exponent 1..254
     lda exp_hi
     bne out_of_range
@@ -248,35 +125,15 @@ out_of_range:
 ; The body of sf32 __fastcall__ sf32_mul_6502(sf32 a, sf32 b): a on the C stack, b in
 ; A/X/sreg. Where the fast path declines, the C sf32_mul with the arguments as they came.
 sf6502_mul_entry:
-    sta sf6502_mb
-    stx sf6502_mb+1
-    lda sreg
-    sta sf6502_mb+2
-    lda sreg+1
-    sta sf6502_mb+3
-    ldy #3
-:   lda (sp),y
-    sta sf6502_ma,y
-    dey
-    bpl :-
+    TAKE_OPERANDS sf6502_ma, sf6502_mb
     jsr sf6502_mul_core
     bcs @slow
     jsr incsp4
-    lda sf6502_ab+3
-    sta sreg+1
-    lda sf6502_ab+2
-    sta sreg
-    ldx sf6502_ab+1
-    lda sf6502_ab
+    LOAD_EAX sf6502_ab
     clc
     rts
 @slow:
-    lda sf6502_mb+3
-    sta sreg+1
-    lda sf6502_mb+2
-    sta sreg
-    ldx sf6502_mb+1
-    lda sf6502_mb
+    LOAD_EAX sf6502_mb
     FALLBACK _sf32_mul
 
 FAST_CODE_END sf6502_mul_end, SF6502_ADD_RUN
