@@ -14,6 +14,7 @@
 ; after it the sum is unpacked again if it is normal or +0, else (subnormal, -0, infinite,
 ; NaN) every further step is done by the C soft-float.
 .include "regs.inc"
+.include "macros.inc"
 .import _sf32_mul, _sf32_add, incsp4, pusheax
 .ifndef __C64__
 .export _dot := sf6502_dot_entry
@@ -34,61 +35,6 @@ FAST_VAR xb1,    1, 18
 FAST_VAR xb2,    1, 19
 FAST_VAR pexp,   1, 20  ; the product: biased exponent, sign (bit 7); significand P5..P3
 FAST_VAR psign,  1, 21
-
-; Sets the four table pointers to the multiplier byte in A: square + m, nsquare + (m ^ $FF)
-; (their high bytes are set once per call: the tables start on page boundaries).
-.macro MULTIPLIER
-    sta SQL
-    sta SQH
-    eor #$FF
-    sta NQL
-    sta NQH
-.endmacro
-
-; multiplier * by: low byte in X, high byte in A
-.macro FIRST_PRODUCT by
-    ldy by
-    sec
-    lda (SQL),y
-    sbc (NQL),y
-    tax
-    lda (SQH),y
-    sbc (NQH),y
-.endmacro
-
-; Adds (multiplier * by) into the product at column lo_byte/hi_byte, the carry rippling
-; through the columns above (up to three names, the ones that exist).
-.macro PRODUCT by, lo_byte, hi_byte, c2, c3, c4
-    .local done
-    ldy by
-    sec
-    lda (SQL),y
-    sbc (NQL),y
-    tax
-    lda (SQH),y
-    sbc (NQH),y
-    tay
-    txa
-    clc
-    adc lo_byte
-    sta lo_byte
-    tya
-    adc hi_byte
-    sta hi_byte
-    .ifnblank c2
-    bcc done
-    inc c2
-    .ifnblank c3
-    bne done
-    inc c3
-    .ifnblank c4
-    bne done
-    inc c4
-    .endif
-    .endif
-done:
-    .endif
-.endmacro
 
 FAST_CODE sf6502_dot_image, SF6502_DOT_RUN
 sf6502_dot_entry:
@@ -146,12 +92,7 @@ done:
     lda packed
     bne :+
     jsr pack_sum
-:   lda sf6502_aa+3
-    sta sreg+1
-    lda sf6502_aa+2
-    sta sreg
-    ldx sf6502_aa+1
-    lda sf6502_aa
+:   LOAD_EAX sf6502_aa
     rts
 
 slow:
@@ -161,14 +102,7 @@ slow:
 
 ; The square tables' pages into the high bytes of the table pointers.
 table_pages:
-    lda #>sf6502_square_lo
-    sta SQL+1
-    lda #>sf6502_square_hi
-    sta SQH+1
-    lda #>sf6502_nsquare_lo
-    sta NQL+1
-    lda #>sf6502_nsquare_hi
-    sta NQH+1
+    TABLE_PAGES
     rts
 
 declined:
@@ -233,42 +167,13 @@ product:
     lda (WPTR),y
     ora #$80
     MULTIPLIER
-    FIRST_PRODUCT xb0
-    stx P2
-    sta P3
-    FIRST_PRODUCT xb1
-    sta P4
-    txa
-    clc
-    adc P3
-    sta P3
-    bcc :+
-    inc P4              ; no carry out: a high byte is at most $FE
-:   FIRST_PRODUCT xb2
-    sta P5
-    txa
-    clc
-    adc P4
-    sta P4
-    bcc :+
-    inc P5
-:
+    FIRST_ROW xb0, xb1, xb2, P2, P3, P4, P5
     ; w0 * x: w0 * x1 and w0 * x2; w0 * x0 only where rounding may depend on it (below)
     ldy #0
     lda (WPTR),y
     MULTIPLIER
-    FIRST_PRODUCT xb1
-    stx P1
-    clc
-    adc P2
-    sta P2
-    bcc :+
-    inc P3
-    bne :+
-    inc P4
-    bne :+
-    inc P5
-:   PRODUCT xb2, P2, P3, P4, P5
+    PRODUCT_LOW_NEW xb1, P1, P2, P3, P4, P5
+    PRODUCT xb2, P2, P3, P4, P5
     ; w1 * x
     ldy #1
     lda (WPTR),y
@@ -298,27 +203,7 @@ product:
     ; round to nearest even on the round byte P2 and the sticky bytes P1, P0 (P1 | P0 is
     ; read only for a round byte of exactly $80, which only a product with w0 * x0 added
     ; reaches, so P0 is then that product's low byte)
-    lda P2
-    cmp #$80
-    bcc @rounded
-    bne @up
-    lda P1
-    ora P0
-    bne @up
-    lda P3
-    lsr
-    bcc @rounded
-@up:
-    inc P3
-    bne @rounded
-    inc P4
-    bne @rounded
-    inc P5
-    bne @rounded
-    lda #$80            ; 2^24: significand 2^23, one more in the exponent
-    sta P5
-    inc pexp
-@rounded:
+    ROUND_EVEN P2, P3, P4, P5, pexp, P1, P0
     clc
     rts
 
@@ -339,20 +224,8 @@ low_product:
     ldy #0
     lda (WPTR),y
     MULTIPLIER
-    FIRST_PRODUCT xb0
-    stx P0
-    clc
-    adc P1
-    sta P1
-    bcc :+
-    inc P2
-    bne :+
-    inc P3
-    bne :+
-    inc P4
-    bne :+
-    inc P5              ; no carry out: the product is below 2^48
-:   rts
+    PRODUCT_LOW_NEW xb0, P0, P1, P2, P3, P4, P5 ; no carry out of P5: below 2^48
+    rts
 
 ; sum := sum + product. Carry set (the sum untouched) where the result would not be
 ; normal or +0.
@@ -395,16 +268,7 @@ add_product:
     jsr align
     bit signs
     bmi @sum_minus_product
-    clc                 ; X's guard byte is zero: P2 stays
-    lda P3
-    adc sum_m
-    sta P3
-    lda P4
-    adc sum_m+1
-    sta P4
-    lda P5
-    adc sum_m+2
-    sta P5
+    ADD_TO P3, P4, P5, sum_m, sum_m+1, sum_m+2
     bcc @sum_round
     jsr carry_in
 @sum_round:
@@ -412,19 +276,7 @@ add_product:
     bcs @out
     jmp store_sum
 @sum_minus_product:
-    sec
-    lda #0
-    sbc P2
-    sta P2
-    lda sum_m
-    sbc P3
-    sta P3
-    lda sum_m+1
-    sbc P4
-    sta P4
-    lda sum_m+2
-    sbc P5
-    sta P5
+    SUBTRACT_FROM P2, P3, P4, P5, sum_m, sum_m+1, sum_m+2
     jsr normalize
     bcs @out
     jmp store_sum
@@ -451,16 +303,7 @@ add_product:
     jsr align
     bit signs
     bmi @product_minus_sum
-    clc
-    lda P3
-    adc x_m
-    sta P3
-    lda P4
-    adc x_m+1
-    sta P4
-    lda P5
-    adc x_m+2
-    sta P5
+    ADD_TO P3, P4, P5, x_m, x_m+1, x_m+2
     bcc @product_round
     jsr carry_in
 @product_round:
@@ -468,19 +311,7 @@ add_product:
     bcs @out
     jmp @store_sign
 @product_minus_sum:
-    sec
-    lda #0
-    sbc P2
-    sta P2
-    lda x_m
-    sbc P3
-    sta P3
-    lda x_m+1
-    sbc P4
-    sta P4
-    lda x_m+2
-    sbc P5
-    sta P5
+    SUBTRACT_FROM P2, P3, P4, P5, x_m, x_m+1, x_m+2
     jsr normalize
     bcs @out
 @store_sign:
@@ -501,19 +332,10 @@ store_sum:              ; the result (x_e, P5..P3) is the sum; an exponent 0 mea
 ; A carry out of the significands' sum: shifted back in at bit 31, the lost bit jammed
 ; into bit 0
 carry_in:
-    ror P5
-    ror P4
-    ror P3
-    ror P2
-    bcc :+
-    lda P2
-    ora #1
-    sta P2
-:   inc x_e
+    CARRY_BACK_IN P2, P3, P4, P5, x_e
     rts
 
-; Y (P5..P3, guard byte P2) shifted right by A bits, the lost bits jammed into bit 0: whole
-; bytes first, then up to 4 bits right, or 5-7 as a byte right and 3-1 bits back left
+; Y (P5..P3, guard byte P2) shifted right by A bits, the lost bits jammed into bit 0
 align:
     ldx #0
     stx P2
@@ -521,84 +343,7 @@ align:
     tax
     bne :+
     rts
-:   cmp #32
-    bcc @bytes
-    lda #0              ; far below: only stickiness
-    sta P5
-    sta P4
-    sta P3
-    lda #1
-    sta P2
-    rts
-@bytes:
-    cmp #8
-    bcc @bits
-    tax
-    lda P2
-    ora STICKY
-    sta STICKY
-    lda P3
-    sta P2
-    lda P4
-    sta P3
-    lda P5
-    sta P4
-    lda #0
-    sta P5
-    txa
-    sbc #8              ; carry is set (A >= 8)
-    jmp @bytes
-@bits:
-    tax
-    beq @jam
-    cpx #5
-    bcs @left
-    lda STICKY
-    beq @shift
-    lda #1              ; keep the flag in bit 0: seven shifts cannot push it out
-    sta STICKY
-@shift:
-    lsr P5
-    ror P4
-    ror P3
-    ror P2
-    rol STICKY
-    dex
-    bne @shift
-@jam:
-    lda STICKY
-    beq @aligned
-    lda P2
-    ora #1
-    sta P2
-@aligned:
-    rts
-@left:                  ; 5..7 bits: one byte more, then 8 - bits back left (fewer shifts);
-    lda P2              ; P1 takes the byte below the guard byte meanwhile
-    sta P1
-    lda P3
-    sta P2
-    lda P4
-    sta P3
-    lda P5
-    sta P4
-    lda #0
-    sta P5
-    txa
-    eor #7
-    tax
-    inx
-:   asl P1
-    rol P2
-    rol P3
-    rol P4
-    rol P5
-    dex
-    bne :-
-    lda P1
-    ora STICKY
-    sta STICKY
-    jmp @jam
+:   SHIFT_RIGHT_JAM P2, P3, P4, P5, P1
 
 ; After a subtraction: an exact zero gives +0 (x_e = 0); else shifted left until bit 31 is
 ; set, then rounded. Carry set where the exponent would leave the normal range.
@@ -606,65 +351,21 @@ normalize:
     ora P4
     ora P3
     ora P2
-    bne @nonzero
+    bne nonzero
     sta x_e             ; exactly zero: +0
     clc
     rts
-@nonzero:
-    lda P5
-    bne @bits
-    lda P4              ; a whole byte (only if no bit was lost aligning)
-    sta P5
-    lda P3
-    sta P4
-    lda P2
-    sta P3
-    lda #0
-    sta P2
-    lda x_e
-    sec
-    sbc #8
-    sta x_e
-    bcc @out_of_range
-    beq @out_of_range
-    jmp @nonzero
-@bits:
-    lda P5
-    bmi round
-@shift:
-    dec x_e
-    beq @out_of_range
-    asl P2
-    rol P3
-    rol P4
-    rol P5
-    bpl @shift
+nonzero:
+    NORMALIZE P2, P3, P4, P5, x_e, round, out_of_range
     jmp round
-@out_of_range:
+out_of_range:
     sec
     rts
 
 ; Rounds P5..P3 to nearest even on the guard byte P2; carry set where the exponent
 ; reaches 255.
 round:
-    lda P2
-    cmp #$80
-    bcc @done
-    bne @up
-    lda P3
-    lsr
-    bcc @done
-@up:
-    inc P3
-    bne @done
-    inc P4
-    bne @done
-    inc P5
-    bne @done
-    lda #$80
-    sta P5
-    inc x_e
-@done:
+    ROUND_EVEN P2, P3, P4, P5, x_e
     lda x_e
     cmp #$FF            ; carry set: out of range
     rts
@@ -678,18 +379,7 @@ pack_sum:
     sta sf6502_aa+2
     sta sf6502_aa+3
     rts
-:   lsr                 ; carry: the exponent's low bit
-    ora sum_s
-    sta sf6502_aa+3
-    lda sum_m+2
-    and #$7F
-    bcc :+
-    ora #$80
-:   sta sf6502_aa+2
-    lda sum_m+1
-    sta sf6502_aa+1
-    lda sum_m
-    sta sf6502_aa
+:   PACK sf6502_aa, sum_s, sum_m, sum_m+1, sum_m+2
     rts
 
 ; One step in C: sf6502_aa = sf32_add(sum, sf32_mul(w[j], x[j])), then the sum unpacked
@@ -714,34 +404,14 @@ slow_step:
     lda packed
     bne :+
     jsr pack_sum
-:   lda sf6502_aa+3     ; the sum, pushed for sf32_add
-    sta sreg+1
-    lda sf6502_aa+2
-    sta sreg
-    ldx sf6502_aa+1
-    lda sf6502_aa
+:   LOAD_EAX sf6502_aa      ; the sum, pushed for sf32_add
     jsr pusheax
-    lda sf6502_ma+3     ; sf32_mul(w[j], x[j])
-    sta sreg+1
-    lda sf6502_ma+2
-    sta sreg
-    ldx sf6502_ma+1
-    lda sf6502_ma
+    LOAD_EAX sf6502_ma      ; sf32_mul(w[j], x[j])
     jsr pusheax
-    lda sf6502_mb+3
-    sta sreg+1
-    lda sf6502_mb+2
-    sta sreg
-    ldx sf6502_mb+1
-    lda sf6502_mb
+    LOAD_EAX sf6502_mb
     jsr _sf32_mul
     jsr _sf32_add
-    sta sf6502_aa
-    stx sf6502_aa+1
-    lda sreg
-    sta sf6502_aa+2
-    lda sreg+1
-    sta sf6502_aa+3
+    STORE_EAX sf6502_aa
     lda w_save
     sta WPTR
     lda w_save+1
@@ -751,10 +421,7 @@ slow_step:
     lda x_save+1
     sta XPTR+1
     ; unpack: exponent 1..254, or all zero bits (+0); else the sum stays packed
-    lda sf6502_aa+2
-    asl
-    lda sf6502_aa+3
-    rol
+    EXPONENT sf6502_aa
     beq @zero_or_subnormal
     cmp #$FF
     beq @keep_packed
