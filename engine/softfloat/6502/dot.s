@@ -36,6 +36,19 @@ FAST_VAR xb2,    1, 19
 FAST_VAR pexp,   1, 20  ; the product: biased exponent, sign (bit 7); significand P5..P3
 FAST_VAR psign,  1, 21
 
+; SET_SUM exp: the sum's exponent := exp, its significand := P5..P3 (the sign apart).
+; Clobbers A.
+.macro SET_SUM exp
+    lda exp
+    sta sum_e
+    lda P5
+    sta sum_m+2
+    lda P4
+    sta sum_m+1
+    lda P3
+    sta sum_m
+.endmacro
+
 FAST_CODE sf6502_dot_image, SF6502_DOT_RUN
 sf6502_dot_entry:
     sta count
@@ -232,16 +245,9 @@ low_product:
 add_product:
     lda sum_e
     bne @nonzero
-    lda pexp            ; +0 + p = p
-    sta sum_e
-    lda psign
+    lda psign           ; +0 + p = p
     sta sum_s
-    lda P5
-    sta sum_m+2
-    lda P4
-    sta sum_m+1
-    lda P3
-    sta sum_m
+    SET_SUM pexp
     clc
     rts
 @nonzero:
@@ -318,14 +324,7 @@ add_product:
     lda psign
     sta sum_s
 store_sum:              ; the result (x_e, P5..P3) is the sum; an exponent 0 means +0
-    lda x_e
-    sta sum_e
-    lda P5
-    sta sum_m+2
-    lda P4
-    sta sum_m+1
-    lda P3
-    sta sum_m
+    SET_SUM x_e
     clc
     rts
 
