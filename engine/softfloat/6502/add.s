@@ -9,6 +9,7 @@
 ; signs subtract and shift left until bit 31 is set. An exact zero is +0. The low byte
 ; rounds (above $80 up, $80 to even); the result has X's sign.
 .include "regs.inc"
+.include "macros.inc"
 .import _sf32_add, _sf32_sub, incsp4
 .ifndef __C64__
 .export _sf32_add_6502 := sf6502_add_entry
@@ -89,15 +90,9 @@ special:
     rts
 
 sf6502_add_core:
-    lda sf6502_aa+2
-    asl
-    lda sf6502_aa+3
-    rol
+    EXPONENT sf6502_aa
     sta ea
-    lda sf6502_ab+2
-    asl
-    lda sf6502_ab+3
-    rol
+    EXPONENT sf6502_ab
     sta eb
     beq b_zero_or_subnormal
     cmp #$FF
@@ -137,123 +132,18 @@ align:
     sbc exp_y
     bne :+
     jmp aligned
-:   cmp #32
-    bcc @bytes
-    lda #0              ; far below: only stickiness
-    sta P3
-    sta P2
-    sta P1
-    lda #1
-    sta P0
-    jmp aligned
-@bytes:
-    cmp #8
-    bcc @bits
-    tax
-    lda P0
-    ora STICKY
-    sta STICKY
-    lda P1
-    sta P0
-    lda P2
-    sta P1
-    lda P3
-    sta P2
-    lda #0
-    sta P3
-    txa
-    sbc #8              ; carry is set (A >= 8)
-    jmp @bytes
-@bits:
-    tax
-    beq @jam
-    cpx #5
-    bcs @left
-    lda STICKY
-    beq @shift
-    lda #1              ; keep the flag in bit 0: seven shifts cannot push it out
-    sta STICKY
-@shift:
-    lsr P3
-    ror P2
-    ror P1
-    ror P0
-    rol STICKY
-    dex
-    bne @shift
-@jam:
-    lda STICKY
-    beq aligned
-    lda P0
-    ora #1
-    sta P0
-    jmp aligned
-@left:                  ; 5..7 bits: one byte more, then 8 - bits back left (fewer shifts);
-    lda P0              ; P4 takes the byte below the guard byte meanwhile
-    sta P4
-    lda P1
-    sta P0
-    lda P2
-    sta P1
-    lda P3
-    sta P2
-    lda #0
-    sta P3
-    txa
-    eor #7
-    tax
-    inx
-:   asl P4
-    rol P0
-    rol P1
-    rol P2
-    rol P3
-    dex
-    bne :-
-    lda P4
-    ora STICKY
-    sta STICKY
-    jmp @jam
+:   SHIFT_RIGHT_JAM P0, P1, P2, P3, P4, aligned
 aligned:
     bit signs
     bmi subtract
 
-    clc                 ; X's byte 0 is zero: P0 stays
-    lda P1
-    adc x1
-    sta P1
-    lda P2
-    adc x2
-    sta P2
-    lda P3
-    adc x3
-    sta P3
+    ADD_TO P1, P2, P3, x1, x2, x3
     bcc round
-    ror P3              ; the carry back in at bit 31
-    ror P2
-    ror P1
-    ror P0
-    bcc :+
-    lda P0
-    ora #1
-    sta P0
-:   inc exp_x
+    CARRY_BACK_IN P0, P1, P2, P3, exp_x
     jmp round
 
 subtract:
-    sec
-    lda #0
-    sbc P0
-    sta P0
-    lda x1
-    sbc P1
-    sta P1
-    lda x2
-    sbc P2
-    sta P2
-    lda x3
-    sbc P3
-    sta P3
+    SUBTRACT_FROM P0, P1, P2, P3, x1, x2, x3
     ora P2
     ora P1
     ora P0
@@ -265,69 +155,14 @@ subtract:
     clc
     rts
 normalize:
-    lda P3
-    bne @bits
-    lda P2              ; a whole byte (only if no bit was lost aligning: difference <= 1)
-    sta P3
-    lda P1
-    sta P2
-    lda P0
-    sta P1
-    lda #0
-    sta P0
-    lda exp_x
-    sec
-    sbc #8
-    sta exp_x
-    bcc special2
-    beq special2
-    jmp normalize
-@bits:
-    lda P3
-    bmi round
-@shift:
-    dec exp_x
-    beq special2
-    asl P0
-    rol P1
-    rol P2
-    rol P3
-    bpl @shift
+    NORMALIZE P0, P1, P2, P3, exp_x, round, special2
 
 round:
-    lda P0
-    cmp #$80
-    bcc pack
-    bne @up
-    lda P1
-    lsr
-    bcc pack
-@up:
-    inc P1
-    bne pack
-    inc P2
-    bne pack
-    inc P3
-    bne pack
-    lda #$80
-    sta P3
-    inc exp_x
-pack:
+    ROUND_EVEN P0, P1, P2, P3, exp_x
     lda exp_x
     cmp #$FF
     beq special2
-    lsr
-    ora sign_x
-    sta sf6502_aa+3
-    lda P3
-    and #$7F
-    bcc :+
-    ora #$80
-:   sta sf6502_aa+2
-    lda P2
-    sta sf6502_aa+1
-    lda P1
-    sta sf6502_aa
+    PACK sf6502_aa, sign_x, P1, P2, P3
     clc
     rts
 special2:
@@ -338,36 +173,16 @@ special2:
 ; a on the C stack, b in A/X/sreg. Where the fast path declines, the C sf32_add or
 ; sf32_sub with the arguments as they came.
 sf6502_add_entry:
-    sta sf6502_ab
-    stx sf6502_ab+1
-    lda sreg
-    sta sf6502_ab+2
-    lda sreg+1
-    sta sf6502_ab+3
-    ldy #3
-:   lda (sp),y
-    sta sf6502_aa,y
-    dey
-    bpl :-
+    TAKE_OPERANDS sf6502_aa, sf6502_ab
     jsr sf6502_add_core
     bcs add_slow
 return_aa:
     jsr incsp4
-    lda sf6502_aa+3
-    sta sreg+1
-    lda sf6502_aa+2
-    sta sreg
-    ldx sf6502_aa+1
-    lda sf6502_aa
+    LOAD_EAX sf6502_aa
     clc
     rts
 add_slow:
-    lda sf6502_ab+3
-    sta sreg+1
-    lda sf6502_ab+2
-    sta sreg
-    ldx sf6502_ab+1
-    lda sf6502_ab
+    LOAD_EAX sf6502_ab
     FALLBACK _sf32_add
 
 sf6502_sub_entry:
@@ -382,19 +197,10 @@ sf6502_sub_entry:
     sta b_in+3
     eor #$80
     sta sf6502_ab+3
-    ldy #3
-:   lda (sp),y
-    sta sf6502_aa,y
-    dey
-    bpl :-
+    COPY_FROM_STACK sf6502_aa
     jsr sf6502_add_core
     bcc return_aa
-    lda b_in+3
-    sta sreg+1
-    lda b_in+2
-    sta sreg
-    ldx b_in+1
-    lda b_in
+    LOAD_EAX b_in
     FALLBACK _sf32_sub
 
 FAST_CODE_END sf6502_add_end, SF6502_DOT_RUN
