@@ -19,6 +19,7 @@
 ; Plain code in main memory on every target (no ROM banking): the C sf32_compare it
 ; replaced in the cc65 builds left the room.
 .include "regs.inc"
+.include "macros.inc"
 .import _sf32_div, incsp4
 .export _sf32_div_6502
 
@@ -56,15 +57,7 @@ b_in:   .res 4      ; b as it came, for the fallback
     sbc D2
     bcc done            ; below the divisor: bit 0
 sub:
-    lda R0              ; carry set on both ways here
-    sbc D0
-    sta R0
-    lda R1
-    sbc D1
-    sta R1
-    lda R2
-    sbc D2
-    sta R2
+    SUBTRACT_24 R0, R1, R2, D0, D1, D2 ; carry set on both ways here
     sec
 done:
 .endmacro
@@ -72,12 +65,7 @@ done:
 
 ; the C code, with the arguments as they came
 slow:
-    lda b_in+3
-    sta sreg+1
-    lda b_in+2
-    sta sreg
-    ldx b_in+1
-    lda b_in
+    LOAD_EAX b_in
     jmp _sf32_div
 
 ; sf32 sf32_div_6502(sf32 a, sf32 b): a on the C stack, b in A/X/sreg
@@ -159,15 +147,7 @@ _sf32_div_6502:
 in_range:
     sec
 first_sub:
-    lda R0              ; the leading quotient bit: R := R - D
-    sbc D0
-    sta R0
-    lda R1
-    sbc D1
-    sta R1
-    lda R2
-    sbc D2
-    sta R2
+    SUBTRACT_24 R0, R1, R2, D0, D1, D2 ; the leading quotient bit: R := R - D
 
     ; the exponent must already be in 1..254
     lda EXP_HI
@@ -204,14 +184,7 @@ step:
 pack:
     jsr incsp4
     lda EXP_LO
-    lsr                 ; carry: the exponent's low bit
-    ora SIGN
-    sta sreg+1
-    lda Q2
-    and #$7F
-    bcc :+
-    ora #$80
-:   sta sreg
+    PACK_TOP SIGN, Q2, sreg+1, sreg
     ldx Q1
     lda Q0
     rts
