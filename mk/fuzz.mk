@@ -126,5 +126,5 @@ endif
 	$(MAKE) test-valgrind
 
 # The recorded cases with ./run under valgrind (memcheck): any error or definite leak fails.
-test-valgrind: run
-	scripts/acceptance.sh scripts/valgrind-run.sh $(ACCEPTANCE) $(MODELS)
+test-valgrind: run $(ACCEPTANCE_READER)
+	$(call run_acceptance,scripts/valgrind-run.sh,$(ACCEPTANCE_SLOW_LIMIT))

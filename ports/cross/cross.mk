@@ -93,7 +93,7 @@ $(CROSS_DIR)/$(1)/run: $(CROSS_DEPS)
 endef
 $(foreach t,$(CROSS_TARGETS),$(eval $(call CROSS_TARGET_RULES,$(t))))
 
-# A runner per target for scripts/golden.sh and scripts/acceptance.sh: ./run's command line
+# A runner per target for scripts/golden.sh and the recorded cases' reader: ./run's command line
 # in, the target's behaviour out; runner-fast adds --fast --threads 2.
 define CROSS_RUNNER_RULES
 $(CROSS_DIR)/$(1)/runner: ports/cross/cross.mk
@@ -124,11 +124,11 @@ cross_platform = $(shell echo $(1) | tr a-z A-Z)-$(if $(filter node,$($(1)_EMU))
 define CROSS_TEST_RULES
 # Gated: the recorded cases, the portable golden traces bit for bit, --fast bit for bit
 # (or, without threads, refused with its message).
-test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast run $(GOLDEN_SYNTH_MODELS)
+test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast run $(ACCEPTANCE_READER) $(GOLDEN_SYNTH_MODELS)
 	@if [ "$(1)" != wasm32 ] && $(patsubst %-gcc,%-objdump,$($(1)_CC)) -d $(CROSS_DIR)/$(1)/run | grep -E -q '$(CROSS_FMA_REGEX)'; then \
 	    echo "test-cross-$(1): fused multiply-add instructions in $(CROSS_DIR)/$(1)/run"; exit 1; fi
 	@echo "test-cross-$(1): recorded cases"
-	scripts/acceptance.sh $(CROSS_DIR)/$(1)/runner $(ACCEPTANCE) $(MODELS)
+	$(call run_acceptance,$(CROSS_DIR)/$(1)/runner,$(ACCEPTANCE_SLOW_LIMIT))
 	@echo "test-cross-$(1): portable golden ($(words $(call cross_scenarios,$(1))) scenarios)"
 	RUNNER=$(CROSS_DIR)/$(1)/runner MODELS=$(MODELS) MATHS=portable PLATFORM=REFERENCE ONLY="$(call cross_scenarios,$(1))" \
 	    scripts/golden.sh check
@@ -137,8 +137,9 @@ test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1
 
 # Both math modes into build/captures/NAME, the recorded cases and the fast path;
 # RESULTS.tsv and REPORT.md say what they found (scripts/cross-capture.sh).
-capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(GOLDEN_SYNTH_MODELS)
+capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(ACCEPTANCE_READER) $(GOLDEN_SYNTH_MODELS)
 	RUNNER=$(CROSS_DIR)/$(1)/runner RUNNER_FAST=$(CROSS_DIR)/$(1)/runner-fast FAST=$(or $($(1)_FAST),identical) \
+	    ACCEPTANCE_READER=$(ACCEPTANCE_READER) ACCEPTANCE_TIME_LIMIT=$(ACCEPTANCE_SLOW_LIMIT) \
 	    SCENARIOS="$(call cross_scenarios,$(1))" FAST_SCENARIOS="$(CROSS_FAST_SCENARIOS)" \
 	    PLATFORM=$(call cross_platform,$(1)) MODELS=$(MODELS) ACCEPTANCE=$(ACCEPTANCE) MATHS="$$(CAPTURE_MATHS)" \
 	    CAPTURES=$$(CAPTURES) scripts/cross-capture.sh $(1)
