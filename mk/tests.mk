@@ -4,7 +4,7 @@
 #
 #   make test-runner   builds and runs all five; each also has its own target below
 #
-# Each is built by cmocka_test (the top Makefile). The engine tests link the engine's
+# The cmocka ones are built by cmocka_test (the top Makefile). The engine tests link the engine's
 # sources (ENGINE_SRC, compiled as for ./run); the runner tests run ./run.
 
 .PHONY: test-runner
