@@ -84,6 +84,14 @@ $(1): $(call cmocka_test_bin,$(2)) $(4)
 TEST_TARGETS += $(1)
 endef
 
+# The one reader of the recorded cases (tests/test_acceptance.c, built and run on ./run by
+# mk/tests.mk), for every runner: $(call run_acceptance,RUNNER[,SECONDS]) runs the cases of
+# $(ACCEPTANCE) under RUNNER, each killed after SECONDS (default 60, ample for a host build).
+# Slow runners (an emulator, valgrind) take ACCEPTANCE_SLOW_LIMIT.
+ACCEPTANCE_READER = $(call cmocka_test_bin,tests/test_acceptance.c)
+run_acceptance = $(ACCEPTANCE_READER) $(if $(2),--time-limit $(2) )$(1) $(ACCEPTANCE) $(MODELS)
+ACCEPTANCE_SLOW_LIMIT ?= 900
+
 # Fragments append: ALL_TARGETS (built by `make`), TEST_TARGETS (run by `make test`).
 ALL_TARGETS  =
 TEST_TARGETS =

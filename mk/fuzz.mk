@@ -95,7 +95,7 @@ $(eval $(call cmocka_test,test-limits,tests/test_limits.c $(ENGINE_SRC) mk/fuzz.
     -Wl$(comma)--wrap=malloc$(comma)--wrap=calloc$(comma)--wrap=realloc))
 
 # --- golden files under SIGKILL -----------------------------------------------------------------
-test-golden-kill: run
+test-golden-kill: run $(GOLDEN_SYNTH_MODELS)
 	MODELS=$(MODELS) tests/test_golden_kill.sh
 
 TEST_TARGETS += test-fuzz-regressions test-golden-kill
@@ -126,5 +126,5 @@ endif
 	$(MAKE) test-valgrind
 
 # The recorded cases with ./run under valgrind (memcheck): any error or definite leak fails.
-test-valgrind: run
-	scripts/acceptance.sh scripts/valgrind-run.sh $(ACCEPTANCE) $(MODELS)
+test-valgrind: run $(ACCEPTANCE_READER)
+	$(call run_acceptance,scripts/valgrind-run.sh,$(ACCEPTANCE_SLOW_LIMIT))

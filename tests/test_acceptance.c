@@ -1,6 +1,14 @@
-/* The recorded behaviour of the original run.c, one cmocka test per case.
+/* The recorded behaviour of the original run.c, one cmocka test per case: the one reader
+ * of the recorded cases, for ./run and for every other runner (a port under its emulator,
+ * ./run under valgrind).
  *
- * usage: test_acceptance RUNNER CASES_DIR MODELS_DIR
+ * usage: test_acceptance [--time-limit SECONDS] RUNNER CASES_DIR MODELS_DIR
+ *
+ * RUNNER is an executable run without a shell, with a case's arguments after its name.
+ * --time-limit: seconds a case may run before it is killed and fails (default 60, enough
+ * for a host build; 0: no limit). The last line on standard output is
+ * "acceptance: P passed, F failed"; the exit status is 0 when every case passed, 1 when one
+ * failed, 2 on a usage error.
  *
  * Every NAME.args in CASES_DIR is a case (see the README there): the arguments one per line,
  * @MODELS@ standing for MODELS_DIR, backslash escapes \\ \n \t, an empty line an empty
@@ -15,6 +23,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +152,9 @@ static void test_case(void **state) {
 
     RunResult r;
     assert_int_equal(run_program((const char *const *)argv, stdin_path, &r), 0);
-    if (!r.exited) fail_msg("%s was killed by signal %d; stderr: %s", c->name, r.status, r.err);
+    if (!r.exited && r.status == SIGALRM)
+        fail_msg("%s ran past the time limit (test_acceptance --time-limit); stderr: %.300s", c->name, r.err);
+    if (!r.exited) fail_msg("%s was killed by signal %d; stderr: %.300s", c->name, r.status, r.err);
     if (r.status != want_status)
         fail_msg("%s: exit status %d, want %d; stderr: %.300s", c->name, r.status, want_status, r.err);
     assert_same_bytes("stdout", r.out, r.out_len, want, want_len);
@@ -164,14 +175,31 @@ static int compare_names(const void *a, const void *b) {
     return strcmp(((const Case *)a)->name, ((const Case *)b)->name);
 }
 
+/* Reads a whole decimal number of seconds; -1 when text is not one. */
+static long parse_seconds(const char *text) {
+    char *end;
+    long v = strtol(text, &end, 10);
+    return text[0] >= '0' && text[0] <= '9' && *end == '\0' && v <= 1000000 ? v : -1;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s RUNNER CASES_DIR MODELS_DIR\n", argv[0]);
+    int first = 1;
+    if (argc == 6 && strcmp(argv[1], "--time-limit") == 0) {
+        long seconds = parse_seconds(argv[2]);
+        if (seconds < 0) {
+            fprintf(stderr, "test_acceptance: --time-limit wants whole seconds, not %s\n", argv[2]);
+            return 2;
+        }
+        set_run_time_limit((unsigned)seconds);
+        first = 3;
+    }
+    if (argc - first != 3) {
+        fprintf(stderr, "usage: %s [--time-limit SECONDS] RUNNER CASES_DIR MODELS_DIR\n", argv[0]);
         return 2;
     }
-    runner = argv[1];
-    cases_dir = argv[2];
-    models_dir = argv[3];
+    runner = argv[first];
+    cases_dir = argv[first + 1];
+    models_dir = argv[first + 2];
     if (access(runner, X_OK) != 0) {
         fprintf(stderr, "test_acceptance: %s is not an executable\n", runner);
         return 2;
@@ -213,6 +241,9 @@ int main(int argc, char **argv) {
         tests[i].initial_state = &cases[i];
     }
     int failed = _cmocka_run_group_tests("acceptance", tests, count, NULL, NULL);
+    /* one line for scripts (scripts/cross-capture.sh), whatever cmocka's output format */
+    fflush(stderr);
+    printf("acceptance: %zu passed, %d failed\n", count - (size_t)failed, failed);
     for (size_t i = 0; i < count; i++) free(cases[i].name);
     free(cases);
     free(tests);

@@ -22,6 +22,10 @@ typedef struct {
 int run_program(const char *const *argv, const char *stdin_path, RunResult *result);
 void run_result_free(RunResult *result);
 
+/* Seconds after which run_program kills the program (SIGALRM); 60 unless set, 0 for none.
+ * Slow runners (an emulator, valgrind) need more than a host build. */
+void set_run_time_limit(unsigned seconds);
+
 /* Whole-file helpers. read_file returns a malloc'ed, NUL-terminated buffer or NULL. */
 char *read_file(const char *path, size_t *len);
 int write_file(const char *path, const void *data, size_t len);

@@ -15,51 +15,43 @@
 # NAME is one of CROSS_TARGETS. ports/cross/run.sh runs a build like ./run (the runner
 # contract of scripts/golden.sh).
 
-CROSS_TARGETS = aarch64 armhf riscv64 ppc64le s390x mips i686 wasm32
-CAPTURE_NAMES += $(CROSS_TARGETS)
+# One line a target:
+#   $(call cross_target,NAME,CC,EMULATOR,SYSROOT[,FLAGS[,LIBS[,SRC[,FAST]]]])
+# CC: the compiler; EMULATOR: qemu-user, node for wasm32, or native: the host CPU through the
+# sysroot's loader; SYSROOT: the target's libraries for qemu -L; FLAGS: what the target needs
+# for reference arithmetic; LIBS, SRC: libraries and sources beyond the host's; FAST:
+# identical (--fast gives the same bits; the default) or refused (no threads). It sets
+# NAME_CC, NAME_EMU, NAME_SYSROOT, NAME_FLAGS, NAME_LIBS, NAME_SRC, NAME_FAST and appends
+# NAME to CROSS_TARGETS. NAME_SCENARIOS, set after it, narrows the scenarios of a slow target.
+CROSS_TARGETS =
+define cross_target
+CROSS_TARGETS += $(1)
+$(1)_CC      = $(2)
+$(1)_EMU     = $(3)
+$(1)_SYSROOT = $(4)
+$(1)_FLAGS   = $(5)
+$(1)_LIBS    = $(6)
+$(1)_SRC     = $(7)
+$(1)_FAST    = $(or $(8),identical)
+endef
 
-# NAME_CC: the compiler; NAME_FLAGS: what the target needs for reference arithmetic;
-# NAME_LIBS, NAME_SRC: libraries and sources beyond the host's; NAME_EMU: the emulator
-# (qemu-user, node for wasm32, or native: the host CPU through the sysroot's loader) and NAME_SYSROOT: the target's libraries for qemu -L;
-# NAME_FAST: identical (--fast gives the same bits) or refused (no threads).
-aarch64_CC      = aarch64-linux-gnu-gcc
-aarch64_EMU     = qemu-aarch64
-aarch64_SYSROOT = /usr/aarch64-linux-gnu
-armhf_CC        = arm-linux-gnueabihf-gcc
-armhf_EMU       = qemu-arm
-armhf_SYSROOT   = /usr/arm-linux-gnueabihf
-riscv64_CC      = riscv64-linux-gnu-gcc
-riscv64_EMU     = qemu-riscv64
-riscv64_SYSROOT = /usr/riscv64-linux-gnu
-ppc64le_CC      = powerpc64le-linux-gnu-gcc
-ppc64le_EMU     = qemu-ppc64le
-ppc64le_SYSROOT = /usr/powerpc64le-linux-gnu
+$(eval $(call cross_target,aarch64,aarch64-linux-gnu-gcc,qemu-aarch64,/usr/aarch64-linux-gnu))
+$(eval $(call cross_target,armhf,arm-linux-gnueabihf-gcc,qemu-arm,/usr/arm-linux-gnueabihf))
+$(eval $(call cross_target,riscv64,riscv64-linux-gnu-gcc,qemu-riscv64,/usr/riscv64-linux-gnu))
+$(eval $(call cross_target,ppc64le,powerpc64le-linux-gnu-gcc,qemu-ppc64le,/usr/powerpc64le-linux-gnu))
 # GCC sets FLT_EVAL_METHOD 1 on s390x under -std=c11, although the FPU computes in float;
 # fast excess precision keeps float expressions in float (host/fpcheck.h).
-s390x_CC        = s390x-linux-gnu-gcc
-s390x_FLAGS     = -fexcess-precision=fast
-s390x_EMU       = qemu-s390x
-s390x_SYSROOT   = /usr/s390x-linux-gnu
+$(eval $(call cross_target,s390x,s390x-linux-gnu-gcc,qemu-s390x,/usr/s390x-linux-gnu,-fexcess-precision=fast))
 # 32-bit MIPS has no 8-byte atomic instructions: the fast path's claim word needs libatomic.
-mips_CC         = mips-linux-gnu-gcc
-mips_LIBS       = -latomic
-mips_EMU        = qemu-mips
-mips_SYSROOT    = /usr/mips-linux-gnu
+$(eval $(call cross_target,mips,mips-linux-gnu-gcc,qemu-mips,/usr/mips-linux-gnu,,-latomic))
 # SSE2 arithmetic, never the x87 (host/fpcheck.h refuses a build without these flags).
 # An x86-64 host runs it on its own CPU (through the sysroot's loader): qemu-i386 7.2
 # stalls the fast path's two threads (no progress in a minute), which finish in milliseconds on the CPU.
-i686_CC         = i686-linux-gnu-gcc
-i686_FLAGS      = -msse2 -mfpmath=sse
-i686_EMU        = $(if $(filter x86_64,$(shell uname -m)),native,qemu-i386)
-i686_SYSROOT    = /usr/i686-linux-gnu
-# wasi-libc has no threads: the fast path refuses (--fast) and the rest runs.
-wasm32_CC       = clang --target=wasm32-wasi
-wasm32_FLAGS    = -DFAST_PATH=0 -D_WASI_EMULATED_PROCESS_CLOCKS
-wasm32_LIBS     = -lwasi-emulated-process-clocks
-wasm32_SRC      = ports/cross/wasi_cwd.c
-wasm32_EMU      = node
-wasm32_FAST     = refused
-wasm32_SYSROOT  =
+CROSS_I686_EMU := $(if $(filter x86_64,$(shell uname -m)),native,qemu-i386)
+$(eval $(call cross_target,i686,i686-linux-gnu-gcc,$(CROSS_I686_EMU),/usr/i686-linux-gnu,-msse2 -mfpmath=sse))
+# wasi-libc has no threads: the fast path refuses (--fast) and the rest runs under Node.
+$(eval $(call cross_target,wasm32,clang --target=wasm32-wasi,node,,-DFAST_PATH=0 -D_WASI_EMULATED_PROCESS_CLOCKS,-lwasi-emulated-process-clocks,ports/cross/wasi_cwd.c,refused))
+CAPTURE_NAMES += $(CROSS_TARGETS)
 
 # Fused multiply-add instructions, which a reference build must not contain (the objdump
 # of the target's binutils finds them); wasm32 has none.
@@ -93,7 +85,7 @@ $(CROSS_DIR)/$(1)/run: $(CROSS_DEPS)
 endef
 $(foreach t,$(CROSS_TARGETS),$(eval $(call CROSS_TARGET_RULES,$(t))))
 
-# A runner per target for scripts/golden.sh and scripts/acceptance.sh: ./run's command line
+# A runner per target for scripts/golden.sh and the recorded cases' reader: ./run's command line
 # in, the target's behaviour out; runner-fast adds --fast --threads 2.
 define CROSS_RUNNER_RULES
 $(CROSS_DIR)/$(1)/runner: ports/cross/cross.mk
@@ -124,21 +116,22 @@ cross_platform = $(shell echo $(1) | tr a-z A-Z)-$(if $(filter node,$($(1)_EMU))
 define CROSS_TEST_RULES
 # Gated: the recorded cases, the portable golden traces bit for bit, --fast bit for bit
 # (or, without threads, refused with its message).
-test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast run $(GOLDEN_SYNTH_MODELS)
+test-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast run $(ACCEPTANCE_READER) $(GOLDEN_SYNTH_MODELS)
 	@if [ "$(1)" != wasm32 ] && $(patsubst %-gcc,%-objdump,$($(1)_CC)) -d $(CROSS_DIR)/$(1)/run | grep -E -q '$(CROSS_FMA_REGEX)'; then \
 	    echo "test-cross-$(1): fused multiply-add instructions in $(CROSS_DIR)/$(1)/run"; exit 1; fi
 	@echo "test-cross-$(1): recorded cases"
-	scripts/acceptance.sh $(CROSS_DIR)/$(1)/runner $(ACCEPTANCE) $(MODELS)
+	$(call run_acceptance,$(CROSS_DIR)/$(1)/runner,$(ACCEPTANCE_SLOW_LIMIT))
 	@echo "test-cross-$(1): portable golden ($(words $(call cross_scenarios,$(1))) scenarios)"
 	RUNNER=$(CROSS_DIR)/$(1)/runner MODELS=$(MODELS) MATHS=portable PLATFORM=REFERENCE ONLY="$(call cross_scenarios,$(1))" \
 	    scripts/golden.sh check
 	@echo "test-cross-$(1): fast path"
-	scripts/cross-fast-check.sh $(CROSS_DIR)/$(1)/runner-fast $(MODELS) "$(CROSS_FAST_SCENARIOS)" $(or $($(1)_FAST),identical)
+	scripts/cross-fast-check.sh $(CROSS_DIR)/$(1)/runner-fast $(MODELS) "$(CROSS_FAST_SCENARIOS)" $($(1)_FAST)
 
 # Both math modes into build/captures/NAME, the recorded cases and the fast path;
 # RESULTS.tsv and REPORT.md say what they found (scripts/cross-capture.sh).
-capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(GOLDEN_SYNTH_MODELS)
-	RUNNER=$(CROSS_DIR)/$(1)/runner RUNNER_FAST=$(CROSS_DIR)/$(1)/runner-fast FAST=$(or $($(1)_FAST),identical) \
+capture-cross-$(1): $(CROSS_DIR)/$(1)/run $(CROSS_DIR)/$(1)/runner $(CROSS_DIR)/$(1)/runner-fast conform $(ACCEPTANCE_READER) $(GOLDEN_SYNTH_MODELS)
+	RUNNER=$(CROSS_DIR)/$(1)/runner RUNNER_FAST=$(CROSS_DIR)/$(1)/runner-fast FAST=$($(1)_FAST) \
+	    ACCEPTANCE_READER=$(ACCEPTANCE_READER) ACCEPTANCE_TIME_LIMIT=$(ACCEPTANCE_SLOW_LIMIT) \
 	    SCENARIOS="$(call cross_scenarios,$(1))" FAST_SCENARIOS="$(CROSS_FAST_SCENARIOS)" \
 	    PLATFORM=$(call cross_platform,$(1)) MODELS=$(MODELS) ACCEPTANCE=$(ACCEPTANCE) MATHS="$$(CAPTURE_MATHS)" \
 	    CAPTURES=$$(CAPTURES) scripts/cross-capture.sh $(1)

@@ -41,8 +41,8 @@ $(PICO_ECHO_ELF): $(PICO_DIR)/argv_echo.c $(PICO_SRC) $(PICO_DEPS)
 test-pico-args: $(PICO_ECHO_ELF)
 	PICO_SELF_TEST=1 PICO_ELF=$(PICO_ECHO_ELF) ports/pico/run.sh
 
-test-pico: test-pico-args $(PICO_ELF)
-	PICO_ELF=$(PICO_ELF) scripts/acceptance.sh ports/pico/run.sh $(ACCEPTANCE) $(MODELS)
+test-pico: test-pico-args $(PICO_ELF) $(ACCEPTANCE_READER)
+	PICO_ELF=$(PICO_ELF) $(call run_acceptance,ports/pico/run.sh,$(ACCEPTANCE_SLOW_LIMIT))
 
 # about 15 s: the 24 cases run at full speed under QEMU
 TEST_TARGETS += test-pico
