@@ -61,6 +61,11 @@ void fast_forward_always_split(FastForward *f, int on);
 
 void fast_forward_free(FastForward *f);
 
+/* y[i] = exp(x[i]), i < n, with the vector exp of instruction set simd (softmax and SwiGLU
+ * use it with the portable math): the bits of p_expf (engine/portable/) for every input.
+ * For the tests. Returns 0, or -1 if simd is not available. */
+int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n);
+
 #else /* no fast path in this build */
 
 static inline const char *fast_simd_name(FastSimd simd) { (void)simd; return NULL; }
@@ -76,6 +81,10 @@ static inline int fast_forward_threads(const FastForward *f) { (void)f; return 0
 static inline FastSimd fast_forward_simd(const FastForward *f) { (void)f; return FAST_SIMD_AUTO; }
 static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; (void)on; }
 static inline void fast_forward_free(FastForward *f) { (void)f; }
+static inline int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
+    (void)simd; (void)y; (void)x; (void)n;
+    return -1;
+}
 
 #endif
 

@@ -7,9 +7,13 @@
  *   FAST_NACC          matmul accumulators kept in registers (a multiple of FAST_ROWS / FAST_LANES)
  *   FAST_ATTR          the function attribute that enables the instruction set, or nothing
  * and undefines them after. Each lane is an independent IEEE-754 multiply and add in the
- * reference order; no reduction runs across lanes. */
+ * reference order; no reduction runs across lanes. The vector exp and the softmax and
+ * SwiGLU built on it (at the end) need the portable math's internals
+ * (engine/portable/internals.h). */
 
 typedef float FAST_KERNEL(vec) __attribute__((vector_size(4 * FAST_LANES)));
+typedef int32_t FAST_KERNEL(ivec) __attribute__((vector_size(4 * FAST_LANES)));
+typedef uint32_t FAST_KERNEL(uvec) __attribute__((vector_size(4 * FAST_LANES)));
 
 /* matvec(out, x, w, n, b0, b1, d): for the blocks b0..b1-1 of an interleaved (d, n) matrix
  * w, out[i] = sum over j of w[i][j] * x[j] in the reference order (val = 0; val = val +
@@ -83,5 +87,142 @@ FAST_ATTR static void FAST_KERNEL(scores)(float *att, const float *q, const floa
         }
         int rows = n - b * FAST_ROWS < FAST_ROWS ? n - b * FAST_ROWS : FAST_ROWS;
         memcpy(att + (size_t)b * FAST_ROWS, out, (size_t)rows * sizeof(float));
+    }
+}
+
+/* exp(x) lane by lane, with the bits of p_expf (engine/portable/p_expf.c, p_exp_dd.c with
+ * lo = 0): the same IEEE-754 binary32 operations on the same values in the same order, one
+ * rounding each, and the same integer arithmetic on k and on v's bit pattern, so every lane
+ * that takes this path gets p_exp_dd's bits by construction. The rare lanes take p_expf
+ * itself afterwards: NaN, x outside [-104, 89], and results whose exponent field leaves
+ * 1..254 (overflow to +inf, subnormal or zero results, which p_exp_dd rounds with the
+ * second error term). Their inputs are replaced by +0 first, so that no lane converts an
+ * out-of-range float to an integer. */
+FAST_ATTR static inline FAST_KERNEL(vec) FAST_KERNEL(exp)(FAST_KERNEL(vec) x) {
+    typedef FAST_KERNEL(vec) vec;
+    typedef FAST_KERNEL(ivec) ivec;
+    typedef FAST_KERNEL(uvec) uvec;
+    const vec zero = {0};
+    ivec in_range = (x >= P_EXP_UNDER) & (x <= P_EXP_OVER); /* false for NaN */
+    vec hi = (vec)((ivec)x & in_range);
+
+    /* k = round(hi 32/ln2); r = rh + rl = hi - k ln2/32 (two_sum of a and 0 - k L3) */
+    vec kf = (hi * P_EXP_INVL + P_ROUNDER) - P_ROUNDER;
+    ivec k = __builtin_convertvector(kf, ivec);
+    vec a = hi - kf * P_EXP_L1;
+    a = a - kf * P_EXP_L2;
+    vec b = zero - kf * P_EXP_L3;
+    vec rh = a + b;
+    vec bb = rh - a;
+    vec rl = (a - (rh - bb)) + (b - bb);
+
+    /* p = rh + (rl + rh^2 (1/2 + rh (1/6 + rh/24))) */
+    vec q = P_EXP_C_1_6 + rh * P_EXP_C_1_24;
+    q = P_HALF + rh * q;
+    q = (rh * rh) * q;
+    vec p = rh + (rl + q);
+
+    /* k = 32 m + j; v = T_hi + (T_lo + T_hi p) */
+    k = k + 8192;
+    ivec j = k & 31;
+    ivec m = (k >> 5) - 256;
+    uvec t_hi, t_lo;
+    for (int l = 0; l < FAST_LANES; l++) {
+        t_hi[l] = (uint32_t)p_exp2_table[j[l]][0];
+        t_lo[l] = (uint32_t)p_exp2_table[j[l]][1];
+    }
+    vec u = (vec)t_lo + (vec)t_hi * p;
+    vec v = (vec)t_hi + u;
+
+    /* 2^m into v's exponent field */
+    uvec vb = (uvec)v;
+    ivec ev = (ivec)((vb >> 23) & 0xFFu) + m;
+    vec y = (vec)((vb & 0x807FFFFFu) | ((uvec)ev << 23));
+
+    ivec rare = ~in_range | (ev >= 255) | (ev < 1);
+    uint64_t rare_pairs[FAST_LANES / 2], any = 0; /* two lanes a word: fewer steps to test */
+    memcpy(rare_pairs, &rare, sizeof rare_pairs);
+    for (int w = 0; w < FAST_LANES / 2; w++) any |= rare_pairs[w];
+    if (any != 0)
+        for (int l = 0; l < FAST_LANES; l++)
+            if (rare[l] != 0) y[l] = p_expf(x[l]);
+    return y;
+}
+
+/* y[i] = exp(x[i]) for i < n (the tests' entry, fast_vector_exp): whole vectors, then the
+ * last few lanes padded with zeros. */
+FAST_ATTR static void FAST_KERNEL(exp_array)(float *y, const float *x, size_t n) {
+    typedef FAST_KERNEL(vec) vec;
+    size_t i = 0;
+    for (; i + FAST_LANES <= n; i += FAST_LANES) {
+        vec v;
+        memcpy(&v, x + i, sizeof v);
+        v = FAST_KERNEL(exp)(v);
+        memcpy(y + i, &v, sizeof v);
+    }
+    if (i < n) {
+        float part[FAST_LANES] = {0};
+        vec v;
+        memcpy(part, x + i, (n - i) * sizeof(float));
+        memcpy(&v, part, sizeof v);
+        v = FAST_KERNEL(exp)(v);
+        memcpy(y + i, &v, (n - i) * sizeof(float));
+    }
+}
+
+/* softmax(x) as kernels.c's softmax with p_expf: the maximum found in the same order, then
+ * x[i] = exp(x[i] - max) in vectors, sum = sum + x[i] in order i = 0..size-1, and
+ * x[i] = x[i] / sum (elementwise: the same divisions). The last vector is padded with the
+ * maximum; its padding lanes are neither stored nor summed. */
+FAST_ATTR static void FAST_KERNEL(softmax)(float *x, int size) {
+    typedef FAST_KERNEL(vec) vec;
+    float max_val = x[0], sum = 0.0f;
+    for (int i = 1; i < size; i++)
+        if (max_val < x[i]) max_val = x[i];
+    for (int i = 0; i < size; i += FAST_LANES) {
+        int lanes = size - i < FAST_LANES ? size - i : FAST_LANES;
+        float e[FAST_LANES];
+        vec v;
+        if (lanes == FAST_LANES) {
+            memcpy(&v, x + i, sizeof v);
+        } else {
+            for (int l = 0; l < FAST_LANES; l++) e[l] = l < lanes ? x[i + l] : max_val;
+            memcpy(&v, e, sizeof v);
+        }
+        v = FAST_KERNEL(exp)(v - max_val);
+        memcpy(e, &v, sizeof v);
+        memcpy(x + i, e, (size_t)lanes * sizeof(float));
+        for (int l = 0; l < lanes; l++) sum = sum + e[l];
+    }
+    for (int i = 0; i < size; i++) x[i] = x[i] / sum;
+}
+
+/* hb = (hb * (1 / (1 + exp(-hb)))) * hb2 for one vector of elements */
+FAST_ATTR static inline FAST_KERNEL(vec) FAST_KERNEL(swiglu_vec)(FAST_KERNEL(vec) val, FAST_KERNEL(vec) gate) {
+    val = val * (1.0f / (1.0f + FAST_KERNEL(exp)(-val)));
+    return val * gate;
+}
+
+/* SwiGLU as kernels.c's swiglu with p_expf, each element on its own; the last vector is
+ * padded with zeros, its padding never stored. */
+FAST_ATTR static void FAST_KERNEL(swiglu)(float *hb, const float *hb2, int n) {
+    typedef FAST_KERNEL(vec) vec;
+    int i = 0;
+    for (; i + FAST_LANES <= n; i += FAST_LANES) {
+        vec val, gate;
+        memcpy(&val, hb + i, sizeof val);
+        memcpy(&gate, hb2 + i, sizeof gate);
+        val = FAST_KERNEL(swiglu_vec)(val, gate);
+        memcpy(hb + i, &val, sizeof val);
+    }
+    if (i < n) {
+        float part[FAST_LANES] = {0}, part2[FAST_LANES] = {0};
+        vec val, gate;
+        memcpy(part, hb + i, (size_t)(n - i) * sizeof(float));
+        memcpy(part2, hb2 + i, (size_t)(n - i) * sizeof(float));
+        memcpy(&val, part, sizeof val);
+        memcpy(&gate, part2, sizeof gate);
+        val = FAST_KERNEL(swiglu_vec)(val, gate);
+        memcpy(hb + i, &val, (size_t)(n - i) * sizeof(float));
     }
 }
