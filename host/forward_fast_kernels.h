@@ -191,7 +191,8 @@ FAST_ATTR static void FAST_KERNEL(softmax)(float *x, int size) {
         }
         v = FAST_KERNEL(exp)(v - max_val);
         memcpy(e, &v, sizeof v);
-        memcpy(x + i, e, (size_t)lanes * sizeof(float));
+        if (lanes == FAST_LANES) memcpy(x + i, &v, sizeof v); /* a constant size: one store */
+        else memcpy(x + i, e, (size_t)lanes * sizeof(float));
         for (int l = 0; l < lanes; l++) sum = sum + e[l];
     }
     for (int i = 0; i < size; i++) x[i] = x[i] / sum;
