@@ -3,7 +3,9 @@
  * Every matmul row is still summed j = 0..n-1 in float, one rounding per multiply and per
  * add, exactly as the reference does; the speed comes from doing many rows at once (SIMD
  * across rows, on a row-interleaved copy of the weights made at start-up) and from
- * splitting rows over threads. All other kernels are the reference ones (engine/kernels.h).
+ * splitting rows over threads. Softmax and SwiGLU compute exp in vectors with the portable
+ * math's operations (the bits of p_expf); all other kernels, and softmax and SwiGLU with
+ * libm, are the reference ones (engine/kernels.h).
  * The result does not depend on the SIMD width or the thread count. docs/fast-path.md has
  * the design. */
 #ifndef ENGINE_FORWARD_FAST_H
