@@ -14,9 +14,9 @@
  * the weighted sum of the values across the head's elements. Threads (host/fast_pool.c)
  * split the rows of each matmul and the heads of attention; each row is computed by one
  * thread with the same code whatever the split, so the thread count cannot change a bit.
- * With the portable math, softmax and SwiGLU compute exp in vectors with p_expf's
- * operations lane by lane (the same bits); with libm they call the reference kernels, one
- * expf at a time. Everything else (RMSNorm, RoPE, the residual adds) calls the reference
+ * Softmax and SwiGLU have kernels too: with the portable math they compute exp in vectors
+ * with p_expf's operations lane by lane (the same bits); with libm they call its expf once
+ * per element, as the reference does. Everything else (RMSNorm, RoPE, the residual adds) calls the reference
  * kernels (engine/kernels.c). The SIMD kernels themselves are in host/forward_fast_kernels.h. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -48,6 +48,10 @@
 #define FAST_X86_VARIANTS 1
 #else
 #define FAST_X86_VARIANTS 0
+#endif
+
+#if FAST_X86_VARIANTS
+#include <immintrin.h> /* the vector exp's table gathers (AVX2, AVX-512) */
 #endif
 
 #if defined(__clang__)
@@ -90,8 +94,8 @@ typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int 
 
 typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
 typedef void (*ExpArrayFn)(float *y, const float *x, size_t n);
-typedef void (*SoftmaxFn)(float *x, int size);
-typedef void (*SwigluFn)(float *hb, const float *hb2, int n);
+typedef void (*SoftmaxFn)(const MathLibrary *math, float *x, int size);
+typedef void (*SwigluFn)(const MathLibrary *math, float *hb, const float *hb2, int n);
 
 /* The kernels, once per instruction set (host/forward_fast_kernels.h). */
 #define FAST_KERNEL(name) name##_vec4
@@ -294,7 +298,7 @@ struct FastForward {
     float *qkv; /* matmul outputs, padded to whole blocks */
     float *h13;
     ScoresFn scores;
-    SoftmaxFn softmax; /* the portable math's, in vectors (used when t->math's exp is p_expf) */
+    SoftmaxFn softmax; /* exp in vectors when t->math's is p_expf, else one call per element */
     SwigluFn swiglu;
     ForwardHooks hooks; /* forward()'s hooks: fast_matmul, fast_attention, fast_swiglu */
     float sqrt_head_size;
@@ -360,8 +364,7 @@ static void attention_chunk(void *ctx, int h) {
     float *att = s->att + (size_t)h * (size_t)p->seq_len;
     const float *keys = f->keys + ((size_t)task->layer * (size_t)p->n_kv_heads + (size_t)kv_head) * f->key_stride;
     f->scores(att, s->q + h * head_size, keys, head_size, task->pos + 1, task->sqrt_head_size);
-    if (t->math->exp == p_expf) f->softmax(att, task->pos + 1);
-    else softmax(t->math, att, task->pos + 1); /* libm: its expf, one call per score */
+    f->softmax(t->math, att, task->pos + 1);
     weighted_sum(s->xb + h * head_size, att, s->value_cache + task->loff + (size_t)kv_head * head_size, kv_dim,
                  head_size, task->pos + 1);
 }
@@ -424,8 +427,7 @@ static void fast_attention(void *context, int layer, int pos) {
  * that mode calls it once per element, as the reference does. */
 static void fast_swiglu(void *context, float *hb, const float *hb2, int hidden_dim) {
     FastForward *f = context;
-    if (f->t->math->exp == p_expf) f->swiglu(hb, hb2, hidden_dim);
-    else swiglu(f->t->math, hb, hb2, hidden_dim);
+    f->swiglu(f->t->math, hb, hb2, hidden_dim);
 }
 
 float *forward_fast(FastForward *f, int token, int pos) {
@@ -621,6 +623,20 @@ int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
     Kernel kernel = kernel_for(simd);
     if (kernel.exp_array == NULL || !fast_simd_available(simd)) return -1;
     kernel.exp_array(y, x, n);
+    return 0;
+}
+
+int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size) {
+    Kernel kernel = kernel_for(simd);
+    if (kernel.softmax == NULL || !fast_simd_available(simd)) return -1;
+    kernel.softmax(math, x, size);
+    return 0;
+}
+
+int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n) {
+    Kernel kernel = kernel_for(simd);
+    if (kernel.swiglu == NULL || !fast_simd_available(simd)) return -1;
+    kernel.swiglu(math, hb, hb2, n);
     return 0;
 }
 

@@ -67,6 +67,11 @@ void fast_forward_free(FastForward *f);
  * use it with the portable math): the bits of p_expf (engine/portable/) for every input.
  * For the tests. Returns 0, or -1 if simd is not available. */
 int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n);
+/* The fast path's softmax and SwiGLU of instruction set simd, with the math library math:
+ * the bits of softmax and swiglu (engine/kernels.h). For the tests; -1 if simd is not
+ * available. */
+int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size);
+int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n);
 
 #else /* no fast path in this build */
 
@@ -85,6 +90,14 @@ static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; 
 static inline void fast_forward_free(FastForward *f) { (void)f; }
 static inline int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
     (void)simd; (void)y; (void)x; (void)n;
+    return -1;
+}
+static inline int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size) {
+    (void)simd; (void)math; (void)x; (void)size;
+    return -1;
+}
+static inline int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n) {
+    (void)simd; (void)math; (void)hb; (void)hb2; (void)n;
     return -1;
 }
 

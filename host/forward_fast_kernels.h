@@ -90,6 +90,26 @@ FAST_ATTR static void FAST_KERNEL(scores)(float *att, const float *q, const floa
     }
 }
 
+/* Column c (0: hi, 1: lo) of p_exp2_table's rows j, as bit patterns: one hardware gather
+ * of the same 32-bit words with AVX2 and AVX-512 (x86 is little-endian: an entry's low 32
+ * bits are its first word), lane by lane elsewhere. */
+FAST_ATTR static inline FAST_KERNEL(uvec) FAST_KERNEL(exp2_column)(FAST_KERNEL(ivec) j, int c) {
+    typedef FAST_KERNEL(uvec) uvec;
+#if FAST_X86_VARIANTS && (FAST_LANES == 8 || FAST_LANES == 16)
+    enum { ROW_WORDS = (int)sizeof p_exp2_table[0] / 4, ENTRY_WORDS = (int)sizeof p_exp2_table[0][0] / 4 };
+    const int *base = (const int *)(const void *)&p_exp2_table[0][0] + c * ENTRY_WORDS;
+#if FAST_LANES == 8
+    return (uvec)_mm256_i32gather_epi32(base, (__m256i)(j * ROW_WORDS), 4);
+#else
+    return (uvec)_mm512_i32gather_epi32((__m512i)(j * ROW_WORDS), base, 4);
+#endif
+#else
+    uvec column;
+    for (int l = 0; l < FAST_LANES; l++) column[l] = (uint32_t)p_exp2_table[j[l]][c];
+    return column;
+#endif
+}
+
 /* exp(x) lane by lane, with the bits of p_expf (engine/portable/p_expf.c, p_exp_dd.c with
  * lo = 0): the same IEEE-754 binary32 operations on the same values in the same order, one
  * rounding each, and the same integer arithmetic on k and on v's bit pattern, so every lane
@@ -126,11 +146,7 @@ FAST_ATTR static inline FAST_KERNEL(vec) FAST_KERNEL(exp)(FAST_KERNEL(vec) x) {
     k = k + 8192;
     ivec j = k & 31;
     ivec m = (k >> 5) - 256;
-    uvec t_hi, t_lo;
-    for (int l = 0; l < FAST_LANES; l++) {
-        t_hi[l] = (uint32_t)p_exp2_table[j[l]][0];
-        t_lo[l] = (uint32_t)p_exp2_table[j[l]][1];
-    }
+    uvec t_hi = FAST_KERNEL(exp2_column)(j, 0), t_lo = FAST_KERNEL(exp2_column)(j, 1);
     vec u = (vec)t_lo + (vec)t_hi * p;
     vec v = (vec)t_hi + u;
 
@@ -170,30 +186,75 @@ FAST_ATTR static void FAST_KERNEL(exp_array)(float *y, const float *x, size_t n)
     }
 }
 
-/* softmax(x) as kernels.c's softmax with p_expf: the maximum found in the same order, then
- * x[i] = exp(x[i] - max) in vectors, sum = sum + x[i] in order i = 0..size-1, and
- * x[i] = x[i] / sum (elementwise: the same divisions). The last vector is padded with the
- * maximum; its padding lanes are neither stored nor summed. */
-FAST_ATTR static void FAST_KERNEL(softmax)(float *x, int size) {
+/* The maximum of x[0..size-1] as kernels.c's softmax finds it: max = x[0], then max = x[i]
+ * wherever max < x[i], i = 1.. in order. That is x[0] if it is a NaN; otherwise the first
+ * element equal to the largest non-NaN value M. Unless M is a zero, equal means the same
+ * bits, so M itself is the answer and may be found in any order: lane by lane with the
+ * same rule, then across the lanes and the tail. A zero (+0 or -0, whichever comes first)
+ * and a NaN x[0] are left to the scalar loop, so that the maximum has the scalar loop's
+ * bits in every case (softmax's results would not depend on them: x - (+0) and x - (-0)
+ * differ only for x = +-0, whose exp is 1 either way, and a NaN anywhere makes every
+ * result the same NaN). */
+FAST_ATTR static float FAST_KERNEL(softmax_max)(const float *x, int size) {
     typedef FAST_KERNEL(vec) vec;
-    float max_val = x[0], sum = 0.0f;
-    for (int i = 1; i < size; i++)
-        if (max_val < x[i]) max_val = x[i];
-    for (int i = 0; i < size; i += FAST_LANES) {
-        int lanes = size - i < FAST_LANES ? size - i : FAST_LANES;
-        float e[FAST_LANES];
-        vec v;
-        if (lanes == FAST_LANES) {
+    typedef FAST_KERNEL(ivec) ivec;
+    float best = x[0];
+    int i = 1;
+    if (best == best) {
+        vec m = (vec){0} + best;
+        for (; i + FAST_LANES <= size; i += FAST_LANES) {
+            vec v;
             memcpy(&v, x + i, sizeof v);
-        } else {
-            for (int l = 0; l < FAST_LANES; l++) e[l] = l < lanes ? x[i + l] : max_val;
-            memcpy(&v, e, sizeof v);
+            ivec greater = m < v; /* false for a NaN v */
+            m = (vec)(((ivec)v & greater) | ((ivec)m & ~greater));
         }
-        v = FAST_KERNEL(exp)(v - max_val);
-        memcpy(e, &v, sizeof v);
-        if (lanes == FAST_LANES) memcpy(x + i, &v, sizeof v); /* a constant size: one store */
-        else memcpy(x + i, e, (size_t)lanes * sizeof(float));
-        for (int l = 0; l < lanes; l++) sum = sum + e[l];
+        for (int l = 0; l < FAST_LANES; l++)
+            if (best < m[l]) best = m[l];
+    }
+    for (; i < size; i++)
+        if (best < x[i]) best = x[i];
+    if (best == 0.0f) { /* which zero: the scalar loop's */
+        best = x[0];
+        for (i = 1; i < size; i++)
+            if (best < x[i]) best = x[i];
+    }
+    return best;
+}
+
+/* softmax(x) as kernels.c's softmax(math, x, size): the same maximum, x[i] = exp(x[i] - max)
+ * and sum = sum + x[i] in order i = 0..size-1, then x[i] = x[i] / sum (elementwise: the same
+ * divisions). With p_expf, exp runs in vectors, the last one padded with the maximum (its
+ * padding lanes neither stored nor summed); any other library's exp is called once per
+ * element. */
+FAST_ATTR static void FAST_KERNEL(softmax)(const MathLibrary *math, float *x, int size) {
+    typedef FAST_KERNEL(vec) vec;
+    float max_val = FAST_KERNEL(softmax_max)(x, size), sum = 0.0f;
+    if (math->exp != p_expf) {
+        for (int i = 0; i < size; i++) {
+            x[i] = math->exp(x[i] - max_val);
+            sum = sum + x[i];
+        }
+    } else {
+        int i = 0;
+        for (; i + FAST_LANES <= size; i += FAST_LANES) {
+            vec v;
+            memcpy(&v, x + i, sizeof v);
+            v = FAST_KERNEL(exp)(v - max_val);
+            memcpy(x + i, &v, sizeof v);
+            for (int l = 0; l < FAST_LANES; l++) sum = sum + v[l]; /* unrolled: a constant count */
+        }
+        if (i < size) {
+            float part[FAST_LANES];
+            vec v;
+            for (int l = 0; l < FAST_LANES; l++) part[l] = i + l < size ? x[i + l] : max_val;
+            memcpy(&v, part, sizeof v);
+            v = FAST_KERNEL(exp)(v - max_val);
+            memcpy(part, &v, sizeof v);
+            for (int l = 0; i + l < size; l++) {
+                x[i + l] = part[l];
+                sum = sum + part[l];
+            }
+        }
     }
     for (int i = 0; i < size; i++) x[i] = x[i] / sum;
 }
@@ -204,11 +265,16 @@ FAST_ATTR static inline FAST_KERNEL(vec) FAST_KERNEL(swiglu_vec)(FAST_KERNEL(vec
     return val * gate;
 }
 
-/* SwiGLU as kernels.c's swiglu with p_expf, each element on its own; the last vector is
- * padded with zeros, its padding never stored. */
-FAST_ATTR static void FAST_KERNEL(swiglu)(float *hb, const float *hb2, int n) {
+/* SwiGLU as kernels.c's swiglu(math, hb, hb2, n): with p_expf in vectors, each element on
+ * its own (the last vector padded with zeros, its padding never stored); any other
+ * library's exp through the reference kernel, one call per element. */
+FAST_ATTR static void FAST_KERNEL(swiglu)(const MathLibrary *math, float *hb, const float *hb2, int n) {
     typedef FAST_KERNEL(vec) vec;
     int i = 0;
+    if (math->exp != p_expf) {
+        swiglu(math, hb, hb2, n);
+        return;
+    }
     for (; i + FAST_LANES <= n; i += FAST_LANES) {
         vec val, gate;
         memcpy(&val, hb + i, sizeof val);
