@@ -6,7 +6,9 @@
  *       boundary inputs (signed zeros, infinities, NaNs with payloads, the overflow and
  *       underflow thresholds and their neighbours, the subnormal-result range, every
  *       reduction boundary k ln2/32 + ln2/64 and its neighbours), each of them in every lane
- *       position and in partial last vectors, then 2^20 spread inputs.
+ *       position and in partial last vectors, then 2^20 spread inputs; and the softmax and
+ *       SwiGLU kernels built on it against kernels.c's, in both math modes, on vectors with
+ *       NaNs, infinities, signed zeros as the maximum and results that underflow.
  *
  *   test_vector_exp --exhaustive
  *       all 2^32 bit patterns through every instruction set (minutes); prints the time and
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/kernels.h"
 #include "engine/portable/portable_math.h"
 #include "host/forward_fast.h"
 
@@ -157,6 +160,100 @@ static void test_spread_inputs(void **state) {
     free(x);
 }
 
+/* ----------------------------------------------------------------------------
+ * softmax and SwiGLU */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t next_random(void) {
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (uint32_t)(rng_state >> 32);
+}
+
+/* A value in [lo, hi) */
+static float uniform(double lo, double hi) { return (float)(lo + (hi - lo) * (next_random() / 4294967296.0)); }
+
+/* Vector number `which` of length n for the softmax and SwiGLU checks: plain scores, wide
+ * ranges (exp underflows to subnormals and zero), and the cases where the maximum is
+ * delicate: a NaN first or later, infinities, +0 and -0 as the largest value in either
+ * order, the largest value repeated. */
+enum { EDGE_KINDS = 10 };
+static void edge_vector(float *x, int n, int which) {
+    for (int i = 0; i < n; i++) x[i] = uniform(-8.0, 8.0);
+    int at = (int)(next_random() % (uint32_t)n);
+    switch (which) {
+    case 0: break;
+    case 1: for (int i = 0; i < n; i++) x[i] = uniform(-120.0, 100.0); break;
+    case 2: x[0] = float_of(0x7FC00000u); break;
+    case 3: x[at] = float_of(0xFFC00001u); break;
+    case 4: x[at] = float_of(0x7F800000u); break;
+    case 5: for (int i = 0; i < n; i++) x[i] = i == at ? float_of(0xFF800000u) : -x[i] * x[i]; break;
+    case 6: /* -0 before +0, both the largest */
+        for (int i = 0; i < n; i++) x[i] = -1.0f - x[i] * x[i];
+        x[at] = -0.0f;
+        if (at + 1 < n) x[n - 1] = 0.0f;
+        break;
+    case 7: /* +0 before -0 */
+        for (int i = 0; i < n; i++) x[i] = -1.0f - x[i] * x[i];
+        x[at] = 0.0f;
+        if (at + 1 < n) x[n - 1] = -0.0f;
+        break;
+    case 8: for (int i = 0; i < n; i++) x[i] = i % 3 == 0 ? 5.5f : x[i]; break;
+    case 9: for (int i = 0; i < n; i++) x[i] = uniform(-104.5, -86.5) * (next_random() % 2 ? 1.0f : -1.0f); break;
+    }
+}
+
+static const MathLibrary *const libraries[] = {&math_libm, &math_portable};
+
+static void test_softmax_kernel(void **state) {
+    (void)state;
+    enum { MAXN = 300 };
+    float x[MAXN], want[MAXN];
+    int checked = 0;
+    for (int simd = FAST_SIMD_VEC4; simd < FAST_SIMD_COUNT; simd++) {
+        if (!fast_simd_available((FastSimd)simd)) continue;
+        for (int lib = 0; lib < 2; lib++)
+            for (int n = 1; n <= MAXN; n = n < 40 ? n + 1 : n * 2 + 1)
+                for (int which = 0; which < EDGE_KINDS; which++) {
+                    edge_vector(x, n, which);
+                    memcpy(want, x, (size_t)n * sizeof(float));
+                    softmax(libraries[lib], want, n);
+                    assert_int_equal(fast_vector_softmax((FastSimd)simd, libraries[lib], x, n), 0);
+                    if (memcmp(x, want, (size_t)n * sizeof(float)) != 0)
+                        fail_msg("%s, %s: softmax of %d elements (kind %d) differs from kernels.c's",
+                                 fast_simd_name((FastSimd)simd), libraries[lib]->name, n, which);
+                    checked++;
+                }
+    }
+    print_message("    %d softmax vectors, both math modes: the bits of kernels.c's softmax\n", checked);
+    assert_true(checked > 0);
+}
+
+static void test_swiglu_kernel(void **state) {
+    (void)state;
+    enum { MAXN = 300 };
+    float hb[MAXN], hb2[MAXN], want[MAXN];
+    int checked = 0;
+    for (int simd = FAST_SIMD_VEC4; simd < FAST_SIMD_COUNT; simd++) {
+        if (!fast_simd_available((FastSimd)simd)) continue;
+        for (int lib = 0; lib < 2; lib++)
+            for (int n = 1; n <= MAXN; n = n < 40 ? n + 1 : n * 2 + 1)
+                for (int which = 0; which < EDGE_KINDS; which++) {
+                    edge_vector(hb, n, which);
+                    edge_vector(hb2, n, (which + 1) % EDGE_KINDS);
+                    memcpy(want, hb, (size_t)n * sizeof(float));
+                    swiglu(libraries[lib], want, hb2, n);
+                    assert_int_equal(fast_vector_swiglu((FastSimd)simd, libraries[lib], hb, hb2, n), 0);
+                    if (memcmp(hb, want, (size_t)n * sizeof(float)) != 0)
+                        fail_msg("%s, %s: SwiGLU of %d elements (kind %d) differs from kernels.c's",
+                                 fast_simd_name((FastSimd)simd), libraries[lib]->name, n, which);
+                    checked++;
+                }
+    }
+    print_message("    %d SwiGLU vectors, both math modes: the bits of kernels.c's swiglu\n", checked);
+    assert_true(checked > 0);
+}
+
 /* An instruction set this build or CPU lacks is refused, not run. */
 static void test_unavailable_refused(void **state) {
     (void)state;
@@ -219,6 +316,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_unavailable_refused),
         cmocka_unit_test(test_special_inputs),
         cmocka_unit_test(test_spread_inputs),
+        cmocka_unit_test(test_softmax_kernel),
+        cmocka_unit_test(test_swiglu_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
