@@ -90,6 +90,14 @@ FAST_ATTR static void FAST_KERNEL(scores)(float *att, const float *q, const floa
     }
 }
 
+/* 1 if any lane of the mask (lanes 0 or -1) is set; two lanes a word, fewer steps. */
+FAST_ATTR static inline int FAST_KERNEL(any)(FAST_KERNEL(ivec) mask) {
+    uint64_t pairs[FAST_LANES / 2], any = 0;
+    memcpy(pairs, &mask, sizeof pairs);
+    for (int w = 0; w < FAST_LANES / 2; w++) any |= pairs[w];
+    return any != 0;
+}
+
 /* Column c (0: hi, 1: lo) of p_exp2_table's rows j, as bit patterns: one hardware gather
  * of the same 32-bit words with AVX2 and AVX-512 (x86 is little-endian: an entry's low 32
  * bits are its first word), lane by lane elsewhere. */
@@ -156,10 +164,7 @@ FAST_ATTR static inline FAST_KERNEL(vec) FAST_KERNEL(exp)(FAST_KERNEL(vec) x) {
     vec y = (vec)((vb & 0x807FFFFFu) | ((uvec)ev << 23));
 
     ivec rare = ~in_range | (ev >= 255) | (ev < 1);
-    uint64_t rare_pairs[FAST_LANES / 2], any = 0; /* two lanes a word: fewer steps to test */
-    memcpy(rare_pairs, &rare, sizeof rare_pairs);
-    for (int w = 0; w < FAST_LANES / 2; w++) any |= rare_pairs[w];
-    if (any != 0)
+    if (FAST_KERNEL(any)(rare))
         for (int l = 0; l < FAST_LANES; l++)
             if (rare[l] != 0) y[l] = p_expf(x[l]);
     return y;
@@ -186,33 +191,39 @@ FAST_ATTR static void FAST_KERNEL(exp_array)(float *y, const float *x, size_t n)
     }
 }
 
-/* The maximum of x[0..size-1] as kernels.c's softmax finds it: max = x[0], then max = x[i]
- * wherever max < x[i], i = 1.. in order. That is x[0] if it is a NaN; otherwise the first
- * element equal to the largest non-NaN value M. Unless M is a zero, equal means the same
- * bits, so M itself is the answer and may be found in any order: lane by lane with the
- * same rule, then across the lanes and the tail. A zero (+0 or -0, whichever comes first)
- * and a NaN x[0] are left to the scalar loop, so that the maximum has the scalar loop's
- * bits in every case (softmax's results would not depend on them: x - (+0) and x - (-0)
- * differ only for x = +-0, whose exp is 1 either way, and a NaN anywhere makes every
- * result the same NaN). */
-FAST_ATTR static float FAST_KERNEL(softmax_max)(const float *x, int size) {
+/* Softmax and SwiGLU give a vector holding a NaN input to the reference kernel itself:
+ * IEEE-754 leaves open which NaN a product or sum of two NaNs returns, and compilers
+ * commute those operations (clang's vec4 SwiGLU returned the other operand's NaN than its
+ * scalar reference). Without NaN inputs every NaN that arises (inf - inf, inf * 0) is the
+ * machine's one default NaN, so the order of operands cannot show. */
+
+/* The maximum of x[0..size-1] as kernels.c's softmax finds it (max = x[0], then max = x[i]
+ * wherever max < x[i], i = 1.. in order), for x without NaNs: the first element equal to
+ * the largest value M. Unless M is a zero, equal means the same bits, so M itself is the
+ * answer and may be found in any order: lane by lane with the same rule, then across the
+ * lanes and the tail. A zero maximum (+0 or -0, whichever comes first) is left to the
+ * scalar loop. *nan is set to 1 if x holds a NaN (the maximum is then not used). */
+FAST_ATTR static float FAST_KERNEL(softmax_max)(const float *x, int size, int *nan) {
     typedef FAST_KERNEL(vec) vec;
     typedef FAST_KERNEL(ivec) ivec;
     float best = x[0];
     int i = 1;
-    if (best == best) {
-        vec m = (vec){0} + best;
-        for (; i + FAST_LANES <= size; i += FAST_LANES) {
-            vec v;
-            memcpy(&v, x + i, sizeof v);
-            ivec greater = m < v; /* false for a NaN v */
-            m = (vec)(((ivec)v & greater) | ((ivec)m & ~greater));
-        }
-        for (int l = 0; l < FAST_LANES; l++)
-            if (best < m[l]) best = m[l];
+    vec m = (vec){0} + best;
+    ivec unordered = m != m;
+    for (; i + FAST_LANES <= size; i += FAST_LANES) {
+        vec v;
+        memcpy(&v, x + i, sizeof v);
+        ivec greater = m < v;
+        m = (vec)(((ivec)v & greater) | ((ivec)m & ~greater));
+        unordered |= v != v;
     }
-    for (; i < size; i++)
+    *nan = FAST_KERNEL(any)(unordered);
+    for (int l = 0; l < FAST_LANES; l++)
+        if (best < m[l]) best = m[l];
+    for (; i < size; i++) {
+        if (x[i] != x[i]) *nan = 1;
         if (best < x[i]) best = x[i];
+    }
     if (best == 0.0f) { /* which zero: the scalar loop's */
         best = x[0];
         for (i = 1; i < size; i++)
@@ -225,10 +236,15 @@ FAST_ATTR static float FAST_KERNEL(softmax_max)(const float *x, int size) {
  * and sum = sum + x[i] in order i = 0..size-1, then x[i] = x[i] / sum (elementwise: the same
  * divisions). With p_expf, exp runs in vectors, the last one padded with the maximum (its
  * padding lanes neither stored nor summed); any other library's exp is called once per
- * element. */
+ * element. Scores with a NaN go to kernels.c's softmax (above). */
 FAST_ATTR static void FAST_KERNEL(softmax)(const MathLibrary *math, float *x, int size) {
     typedef FAST_KERNEL(vec) vec;
-    float max_val = FAST_KERNEL(softmax_max)(x, size), sum = 0.0f;
+    int nan;
+    float max_val = FAST_KERNEL(softmax_max)(x, size, &nan), sum = 0.0f;
+    if (nan) {
+        softmax(math, x, size);
+        return;
+    }
     if (math->exp != p_expf) {
         for (int i = 0; i < size; i++) {
             x[i] = math->exp(x[i] - max_val);
@@ -259,10 +275,17 @@ FAST_ATTR static void FAST_KERNEL(softmax)(const MathLibrary *math, float *x, in
     for (int i = 0; i < size; i++) x[i] = x[i] / sum;
 }
 
-/* hb = (hb * (1 / (1 + exp(-hb)))) * hb2 for one vector of elements */
-FAST_ATTR static inline FAST_KERNEL(vec) FAST_KERNEL(swiglu_vec)(FAST_KERNEL(vec) val, FAST_KERNEL(vec) gate) {
+/* hb[0..lanes-1] = (hb * (1 / (1 + exp(-hb)))) * hb2 for one vector of elements (val, gate
+ * loaded from them), or by kernels.c's swiglu if one of them is a NaN (above). */
+FAST_ATTR static inline void FAST_KERNEL(swiglu_vec)(const MathLibrary *math, float *hb, const float *hb2, int lanes,
+                                                     FAST_KERNEL(vec) val, FAST_KERNEL(vec) gate) {
+    if (FAST_KERNEL(any)((val != val) | (gate != gate))) {
+        swiglu(math, hb, hb2, lanes);
+        return;
+    }
     val = val * (1.0f / (1.0f + FAST_KERNEL(exp)(-val)));
-    return val * gate;
+    val = val * gate;
+    memcpy(hb, &val, (size_t)lanes * sizeof(float));
 }
 
 /* SwiGLU as kernels.c's swiglu(math, hb, hb2, n): with p_expf in vectors, each element on
@@ -279,8 +302,7 @@ FAST_ATTR static void FAST_KERNEL(swiglu)(const MathLibrary *math, float *hb, co
         vec val, gate;
         memcpy(&val, hb + i, sizeof val);
         memcpy(&gate, hb2 + i, sizeof gate);
-        val = FAST_KERNEL(swiglu_vec)(val, gate);
-        memcpy(hb + i, &val, sizeof val);
+        FAST_KERNEL(swiglu_vec)(math, hb + i, hb2 + i, FAST_LANES, val, gate);
     }
     if (i < n) {
         float part[FAST_LANES] = {0}, part2[FAST_LANES] = {0};
@@ -289,7 +311,6 @@ FAST_ATTR static void FAST_KERNEL(swiglu)(const MathLibrary *math, float *hb, co
         memcpy(part2, hb2 + i, (size_t)(n - i) * sizeof(float));
         memcpy(&val, part, sizeof val);
         memcpy(&gate, part2, sizeof gate);
-        val = FAST_KERNEL(swiglu_vec)(val, gate);
-        memcpy(hb + i, &val, (size_t)(n - i) * sizeof(float));
+        FAST_KERNEL(swiglu_vec)(math, hb + i, hb2 + i, n - i, val, gate);
     }
 }

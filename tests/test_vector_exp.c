@@ -176,8 +176,8 @@ static float uniform(double lo, double hi) { return (float)(lo + (hi - lo) * (ne
 /* Vector number `which` of length n for the softmax and SwiGLU checks: plain scores, wide
  * ranges (exp underflows to subnormals and zero), and the cases where the maximum is
  * delicate: a NaN first or later, infinities, +0 and -0 as the largest value in either
- * order, the largest value repeated. */
-enum { EDGE_KINDS = 10 };
+ * order, the largest value repeated; and two different NaNs. */
+enum { EDGE_KINDS = 11 };
 static void edge_vector(float *x, int n, int which) {
     for (int i = 0; i < n; i++) x[i] = uniform(-8.0, 8.0);
     int at = (int)(next_random() % (uint32_t)n);
@@ -200,6 +200,10 @@ static void edge_vector(float *x, int n, int which) {
         break;
     case 8: for (int i = 0; i < n; i++) x[i] = i % 3 == 0 ? 5.5f : x[i]; break;
     case 9: for (int i = 0; i < n; i++) x[i] = uniform(-104.5, -86.5) * (next_random() % 2 ? 1.0f : -1.0f); break;
+    case 10: /* two different NaNs: which one a sum or product returns is the compiler's choice */
+        x[at] = float_of(0x7FC12345u);
+        x[n - 1 - at] = float_of(0xFFC54321u);
+        break;
     }
 }
 
