@@ -16,8 +16,9 @@
  * thread with the same code whatever the split, so the thread count cannot change a bit.
  * Softmax and SwiGLU have kernels too: with the portable math they compute exp in vectors
  * with p_expf's operations lane by lane (the same bits); with libm they call its expf once
- * per element, as the reference does. Everything else (RMSNorm, RoPE, the residual adds) calls the reference
- * kernels (engine/kernels.c). The SIMD kernels themselves are in host/forward_fast_kernels.h. */
+ * per element, as the reference does. Everything else (RMSNorm, RoPE, the residual adds)
+ * calls the reference kernels (engine/kernels.c). The SIMD kernels themselves are in
+ * host/forward_fast_kernels.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "host/forward_fast.h"
