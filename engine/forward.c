@@ -116,7 +116,7 @@ static void attention(Transformer *t, KVCache *cache, int layer, int pos) {
     }
 }
 
-/* The matmuls and the attention of forward(): the reference ones, or on hosts the hooks
+/* The matmuls, the attention and SwiGLU of forward(): the reference ones, or on hosts the hooks
  * of another implementation (the fast path, which fuses wq, wk, wv into one matmul on the
  * WQ call and w1, w3 on the W1 call, relying on the order below: WQ, WK, WV, and W1, W3,
  * each group on the same input; tests/test_fastpath.c guards that it gives the same bits). */
@@ -126,9 +126,12 @@ static void attention(Transformer *t, KVCache *cache, int layer, int pos) {
                       : matmul_rows(out, in, w, tensor, layer, n, d))
 #define ATTENTION(layer, pos) \
     (t->hooks != NULL ? t->hooks->attention(t->hooks->context, layer, pos) : attention(t, cache, layer, pos))
+#define SWIGLU(hb, hb2, n) \
+    (t->hooks != NULL ? t->hooks->swiglu(t->hooks->context, hb, hb2, n) : swiglu(t->math, hb, hb2, n))
 #else
 #define MATMUL(out, in, tensor, layer, n, d) matmul_rows(out, in, w, tensor, layer, n, d)
 #define ATTENTION(layer, pos) attention(t, cache, layer, pos)
+#define SWIGLU(hb, hb2, n) swiglu(t->math, hb, hb2, n)
 #endif
 
 static void probe(Transformer *t, int layer, const char *what, const f32 *vec, int n) {
@@ -190,7 +193,7 @@ f32 *forward(Transformer *t, int token, int pos) {
         rmsnorm(s->xb, x, w->row(w, WEIGHTS_RMS_FFN, l, 0, dim), dim);
         MATMUL(s->hb, s->xb, WEIGHTS_W1, l, dim, hidden_dim);
         MATMUL(s->hb2, s->xb, WEIGHTS_W3, l, dim, hidden_dim);
-        swiglu(t->math, s->hb, s->hb2, hidden_dim);
+        SWIGLU(s->hb, s->hb2, hidden_dim);
         MATMUL(s->xb, s->hb, WEIGHTS_W2, l, hidden_dim, dim);
         probe(t, l, "ffn", s->xb, dim);
         residual_add(x, s->xb, dim);

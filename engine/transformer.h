@@ -86,11 +86,13 @@ typedef void (*ForwardProbe)(void *context, int layer, const char *what, const f
 /* A second implementation of the forward pass's heavy parts, plugged into forward() (hosts
  * only: the fast path, host/forward_fast.c). matmul computes out = W x for the tensor of
  * the layer, as matmul_rows would (n columns, d rows); attention computes s->xb from s->q
- * and the KV cache of the layer for position pos (the cache already holds pos). Both must
- * give the reference's bits; forward() still writes the layer sequence. */
+ * and the KV cache of the layer for position pos (the cache already holds pos); swiglu does
+ * what kernels.c's swiglu does with the transformer's math library. All must give the
+ * reference's bits; forward() still writes the layer sequence. */
 typedef struct {
     void (*matmul)(void *context, WeightTensor tensor, int layer, f32 *out, const f32 *x, int n, int d);
     void (*attention)(void *context, int layer, int pos);
+    void (*swiglu)(void *context, f32 *hb, const f32 *hb2, int hidden_dim);
     void *context;
 } ForwardHooks;
 
@@ -107,7 +109,7 @@ typedef struct {
     size_t file_map_bytes;
     WeightSource *source;       /* NULL: weights from `weights` */
     KVCache *cache;             /* NULL: key_cache and value_cache in `state` */
-    const ForwardHooks *hooks;  /* NULL: the reference matmuls and attention (never on the 6502) */
+    const ForwardHooks *hooks;  /* NULL: the reference matmuls, attention, SwiGLU (never on the 6502) */
 } Transformer;
 
 /* One step: the logits for the token after `token` at position pos. */

@@ -14,8 +14,11 @@
  * the weighted sum of the values across the head's elements. Threads (host/fast_pool.c)
  * split the rows of each matmul and the heads of attention; each row is computed by one
  * thread with the same code whatever the split, so the thread count cannot change a bit.
- * Everything else (RMSNorm, RoPE, softmax, SwiGLU, the residual adds) calls the reference
- * kernels (engine/kernels.c). The SIMD kernels themselves are in host/forward_fast_kernels.h. */
+ * Softmax and SwiGLU have kernels too: with the portable math they compute exp in vectors
+ * with p_expf's operations lane by lane (the same bits); with libm they call its expf once
+ * per element, as the reference does. Everything else (RMSNorm, RoPE, the residual adds)
+ * calls the reference kernels (engine/kernels.c). The SIMD kernels themselves are in
+ * host/forward_fast_kernels.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "host/forward_fast.h"
@@ -28,6 +31,8 @@
 #include <unistd.h>
 
 #include "engine/kernels.h"
+#include "engine/portable/internals.h"
+#include "engine/portable/portable_math.h"
 #include "host/checkpoint.h"
 #include "host/fast_pool.h"
 
@@ -46,6 +51,10 @@
 #define FAST_X86_VARIANTS 0
 #endif
 
+#if FAST_X86_VARIANTS
+#include <immintrin.h> /* the vector exp's table gathers (AVX2, AVX-512) */
+#endif
+
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
@@ -53,9 +62,10 @@
 /* ----------------------------------------------------------------------------
  * kernels
  *
- * matvec_* (a matmul over interleaved blocks of rows) and scores_* (attention scores over
- * blocked keys) are in host/forward_fast_kernels.h, included below once per instruction
- * set: vec4 (4 lanes: SSE2 on x86-64, the baseline everywhere), avx2, avx512. */
+ * matvec_* (a matmul over interleaved blocks of rows), scores_* (attention scores over
+ * blocked keys) and exp_*, softmax_*, swiglu_* (the portable exp in vectors) are in
+ * host/forward_fast_kernels.h, included below once per instruction set: vec4 (4 lanes:
+ * SSE2 on x86-64, the baseline everywhere), avx2, avx512. */
 
 /* Prefetches the line `bytes` after ptr, which may lie past the end of the matrix: integer
  * arithmetic, as a pointer there would be undefined; a prefetch never faults. */
@@ -84,6 +94,9 @@ typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int 
 #define NACC_AVX512 8
 
 typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
+typedef void (*ExpArrayFn)(float *y, const float *x, size_t n);
+typedef void (*SoftmaxFn)(const MathLibrary *math, float *x, int size);
+typedef void (*SwigluFn)(const MathLibrary *math, float *hb, const float *hb2, int n);
 
 /* The kernels, once per instruction set (host/forward_fast_kernels.h). */
 #define FAST_KERNEL(name) name##_vec4
@@ -171,6 +184,9 @@ typedef struct {
     MatvecFn fn;
     int group_blocks; /* blocks a kernel pass computes side by side */
     ScoresFn scores;
+    ExpArrayFn exp_array; /* p_expf in vectors, and softmax and SwiGLU with it */
+    SoftmaxFn softmax;
+    SwigluFn swiglu;
 } Kernel;
 
 static const char *const simd_names[FAST_SIMD_COUNT] = {"auto", "vec4", "avx2", "avx512"};
@@ -181,14 +197,18 @@ const char *fast_simd_name(FastSimd simd) {
 
 static Kernel kernel_for(FastSimd simd) {
     switch (simd) {
-    case FAST_SIMD_VEC4: return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS, scores_vec4};
+    case FAST_SIMD_VEC4:
+        return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS, scores_vec4, exp_array_vec4, softmax_vec4, swiglu_vec4};
 #if FAST_X86_VARIANTS
-    case FAST_SIMD_AVX2: return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS, scores_avx2};
+    case FAST_SIMD_AVX2:
+        return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS, scores_avx2, exp_array_avx2, softmax_avx2, swiglu_avx2};
 #if !defined(FAST_NO_AVX512)
-    case FAST_SIMD_AVX512: return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS, scores_avx512};
+    case FAST_SIMD_AVX512:
+        return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS, scores_avx512, exp_array_avx512, softmax_avx512,
+                        swiglu_avx512};
 #endif
 #endif
-    default: return (Kernel){NULL, 1, NULL};
+    default: return (Kernel){NULL, 1, NULL, NULL, NULL, NULL};
     }
 }
 
@@ -279,7 +299,9 @@ struct FastForward {
     float *qkv; /* matmul outputs, padded to whole blocks */
     float *h13;
     ScoresFn scores;
-    ForwardHooks hooks; /* forward()'s hooks: fast_matmul, fast_attention */
+    SoftmaxFn softmax; /* exp in vectors when t->math's is p_expf, else one call per element */
+    SwigluFn swiglu;
+    ForwardHooks hooks; /* forward()'s hooks: fast_matmul, fast_attention, fast_swiglu */
     float sqrt_head_size;
     float *keys;      /* blocked keys (attention kernels): layer, kv head, block, i, lane */
     void *keys_allocation; /* calloc'ed: zero, and its pages touched only as keys arrive */
@@ -343,7 +365,7 @@ static void attention_chunk(void *ctx, int h) {
     float *att = s->att + (size_t)h * (size_t)p->seq_len;
     const float *keys = f->keys + ((size_t)task->layer * (size_t)p->n_kv_heads + (size_t)kv_head) * f->key_stride;
     f->scores(att, s->q + h * head_size, keys, head_size, task->pos + 1, task->sqrt_head_size);
-    softmax(t->math, att, task->pos + 1);
+    f->softmax(t->math, att, task->pos + 1);
     weighted_sum(s->xb + h * head_size, att, s->value_cache + task->loff + (size_t)kv_head * head_size, kv_dim,
                  head_size, task->pos + 1);
 }
@@ -399,6 +421,14 @@ static void fast_attention(void *context, int layer, int pos) {
     AttentionTask att = {f, (size_t)layer * (size_t)p->seq_len * kv_dim, layer, pos, f->sqrt_head_size};
     int split = f->always_split || (size_t)(pos + 1) * (size_t)p->dim >= PARALLEL_MIN_ATTENTION;
     pool_run(split ? f->pool : NULL, attention_chunk, &att, p->n_heads);
+}
+
+/* SwiGLU with the vector exp when the math is the portable one: p_expf's bits lane by
+ * lane. libm's expf is another library's code, its bits not reproducible in vectors, so
+ * that mode calls it once per element, as the reference does. */
+static void fast_swiglu(void *context, float *hb, const float *hb2, int hidden_dim) {
+    FastForward *f = context;
+    f->swiglu(f->t->math, hb, hb2, hidden_dim);
 }
 
 float *forward_fast(FastForward *f, int token, int pos) {
@@ -546,7 +576,9 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     f->arena = alloc_weights(total * sizeof(float));
     size_t qkv_rows = (size_t)(dim + 2 * kv_dim + FAST_ROWS), h13_rows = (size_t)(2 * hidden + FAST_ROWS);
     f->scores = kernel.scores;
-    f->hooks = (ForwardHooks){fast_matmul, fast_attention, f};
+    f->softmax = kernel.softmax;
+    f->swiglu = kernel.swiglu;
+    f->hooks = (ForwardHooks){fast_matmul, fast_attention, fast_swiglu, f};
     f->sqrt_head_size = sqrtf((float)(dim / p->n_heads)); /* as forward.c: f32_sqrt(f32_from_long(head_size)) */
     f->key_stride = (size_t)((p->seq_len + FAST_ROWS - 1) / FAST_ROWS) * FAST_ROWS * (size_t)(dim / p->n_heads);
     f->keys_allocation = calloc((size_t)layers * (size_t)p->n_kv_heads * f->key_stride + 16, sizeof(float));
@@ -585,6 +617,27 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
      * reads one row of it */
     f->wcls = build_matrix(f, &at, &cls, 1);
     *out = f;
+    return 0;
+}
+
+int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
+    Kernel kernel = kernel_for(simd);
+    if (kernel.exp_array == NULL || !fast_simd_available(simd)) return -1;
+    kernel.exp_array(y, x, n);
+    return 0;
+}
+
+int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size) {
+    Kernel kernel = kernel_for(simd);
+    if (kernel.softmax == NULL || !fast_simd_available(simd)) return -1;
+    kernel.softmax(math, x, size);
+    return 0;
+}
+
+int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n) {
+    Kernel kernel = kernel_for(simd);
+    if (kernel.swiglu == NULL || !fast_simd_available(simd)) return -1;
+    kernel.swiglu(math, hb, hb2, n);
     return 0;
 }
 

@@ -3,7 +3,9 @@
  * Every matmul row is still summed j = 0..n-1 in float, one rounding per multiply and per
  * add, exactly as the reference does; the speed comes from doing many rows at once (SIMD
  * across rows, on a row-interleaved copy of the weights made at start-up) and from
- * splitting rows over threads. All other kernels are the reference ones (engine/kernels.h).
+ * splitting rows over threads. Softmax and SwiGLU compute exp in vectors with the portable
+ * math's operations (the bits of p_expf); all other kernels, and softmax and SwiGLU with
+ * libm, are the reference ones (engine/kernels.h).
  * The result does not depend on the SIMD width or the thread count. docs/fast-path.md has
  * the design. */
 #ifndef ENGINE_FORWARD_FAST_H
@@ -61,6 +63,16 @@ void fast_forward_always_split(FastForward *f, int on);
 
 void fast_forward_free(FastForward *f);
 
+/* y[i] = exp(x[i]), i < n, with the vector exp of instruction set simd (softmax and SwiGLU
+ * use it with the portable math): the bits of p_expf (engine/portable/) for every input.
+ * For the tests. Returns 0, or -1 if simd is not available. */
+int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n);
+/* The fast path's softmax and SwiGLU of instruction set simd, with the math library math:
+ * the bits of softmax and swiglu (engine/kernels.h). For the tests; -1 if simd is not
+ * available. */
+int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size);
+int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n);
+
 #else /* no fast path in this build */
 
 static inline const char *fast_simd_name(FastSimd simd) { (void)simd; return NULL; }
@@ -76,6 +88,18 @@ static inline int fast_forward_threads(const FastForward *f) { (void)f; return 0
 static inline FastSimd fast_forward_simd(const FastForward *f) { (void)f; return FAST_SIMD_AUTO; }
 static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; (void)on; }
 static inline void fast_forward_free(FastForward *f) { (void)f; }
+static inline int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
+    (void)simd; (void)y; (void)x; (void)n;
+    return -1;
+}
+static inline int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size) {
+    (void)simd; (void)math; (void)x; (void)size;
+    return -1;
+}
+static inline int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n) {
+    (void)simd; (void)math; (void)hb; (void)hb2; (void)n;
+    return -1;
+}
 
 #endif
 

@@ -2,6 +2,8 @@
 # bit-identical to the reference. Design and numbers: docs/fast-path.md.
 #
 #   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
+#   make test-vector-exp the vector exp against p_expf, bit for bit (part of make test);
+#                        test-vector-exp-exhaustive: every one of the 2^32 inputs
 #   make bench           whole runs: plain, fast 1 and 2 threads, an -Ofast anchor (below)
 #   make bench-fastpath  the forward pass alone, every kernel, logits checked bit for bit
 #   make synth-models    the random-weight checkpoints in $(BUILD) (never committed)
@@ -59,6 +61,16 @@ TEST_FASTPATH = $(call cmocka_test_bin,tests/test_fastpath.c)
 check-fastpath-fma: $(TEST_FASTPATH)
 	@if command -v objdump >/dev/null && objdump -d $(TEST_FASTPATH) | grep -E -q 'vfn?m(add|sub)[0-9]'; then \
 	    echo "test-fastpath: fused multiply-add instructions in $(TEST_FASTPATH)"; exit 1; fi
+
+# --- the vector exp (softmax and SwiGLU with the portable math) against p_expf ----------
+# make test-vector-exp: special and boundary inputs in every lane, 2^20 spread inputs (part
+# of make test); make test-vector-exp-exhaustive: all 2^32 bit patterns (minutes).
+$(eval $(call cmocka_test,test-vector-exp,tests/test_vector_exp.c $(ENGINE_SRC) mk/fast.mk))
+TEST_VECTOR_EXP = $(call cmocka_test_bin,tests/test_vector_exp.c)
+
+.PHONY: test-vector-exp-exhaustive
+test-vector-exp-exhaustive: $(TEST_VECTOR_EXP)
+	$(TEST_VECTOR_EXP) --exhaustive
 
 # --- the thread pool alone (also under ThreadSanitizer: test-fastpath-tsan) --------------
 FAST_POOL_SRC = tests/test_fast_pool.c host/fast_pool.c host/errors.c

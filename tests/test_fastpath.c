@@ -4,7 +4,7 @@
  *       cmocka tests: for each model, every SIMD kernel this build and CPU have, and 1, 2
  *       and 3 threads (2 and 3 also with every task split, however small), the full logits
  *       of every step and every layer record (q, k, v, att, ffn, x) must have the same bits
- *       as the reference's. Models: stories260K, synth512u (unshared classifier) and
+ *       as the reference's, in both math modes (libm and portable). Models: stories260K, synth512u (unshared classifier) and
  *       synth32k from MODELS_DIR; from BUILD_DIR the synthgen models synth15M.bin (15M
  *       shape), synthodd.bin (sizes that are not whole blocks), synthhs12.bin and synthhs6.bin
  *       (head sizes 12 and 6: each path of the attention's weighted sum).
@@ -84,6 +84,7 @@ typedef struct {
     const char *file;
     int in_build; /* made by synthgen in BUILD_DIR */
     int steps;    /* positions to check (at most seq_len) */
+    const char *math; /* "libm" or "portable" (engine/mathlib.h): the fast path's exp differs */
 } ModelCase;
 
 static void join(char *out, size_t size, const char *dir, const char *file) {
@@ -106,6 +107,8 @@ static void test_model(void **state) {
     Transformer ref, fast;
     if (transformer_load(&ref, path, &warning, &err) != 0) fail_msg("%s", err.text);
     if (transformer_load(&fast, path, &warning, &err) != 0) fail_msg("%s", err.text);
+    ref.math = fast.math = math_library_named(c->math);
+    assert_non_null(ref.math);
     int vocab = ref.config.vocab_size;
     int steps = c->steps < ref.config.seq_len ? c->steps : ref.config.seq_len;
 
@@ -156,19 +159,19 @@ static void test_model(void **state) {
                 if (memcmp(logits, expect, (size_t)vocab * sizeof(float)) != 0) {
                     int i = 0;
                     while (i < vocab - 1 && memcmp(&logits[i], &expect[i], sizeof(float)) == 0) i++;
-                    fail_msg("%s, %s, %d threads%s: logits differ at step %d, index %d: %a (want %a)", c->file,
-                             fast_simd_name((FastSimd)simd), threads, split ? " (all split)" : "", pos, i,
+                    fail_msg("%s (%s), %s, %d threads%s: logits differ at step %d, index %d: %a (want %a)", c->file,
+                             c->math, fast_simd_name((FastSimd)simd), threads, split ? " (all split)" : "", pos, i,
                              (double)logits[i], (double)expect[i]);
                 }
                 if (ph.hash != want_hash[pos] || ph.records != 6 * fast.config.n_layers)
-                    fail_msg("%s, %s, %d threads%s: layer records differ at step %d", c->file,
+                    fail_msg("%s (%s), %s, %d threads%s: layer records differ at step %d", c->file, c->math,
                              fast_simd_name((FastSimd)simd), threads, split ? " (all split)" : "", pos);
             }
             fast_forward_free(f);
             runs++;
         }
     }
-    print_message("    %s: %d steps bit-identical in %d fast configurations\n", c->file, steps, runs);
+    print_message("    %s (%s): %d steps bit-identical in %d fast configurations\n", c->file, c->math, steps, runs);
     assert_true(runs >= 3);
     free(want);
     free(want_hash);
@@ -201,14 +204,23 @@ static void test_init_arguments(void **state) {
 }
 
 static int run_fastpath_tests(void) {
+    /* every model in both math modes: with the portable math, softmax and SwiGLU take the
+     * vector exp; with libm, one expf call per element */
     static const ModelCase cases[] = {
-        {"stories260K.bin", 0, 512},
-        {"synth512u.bin", 0, 64},
-        {"synth32k.bin", 0, 128},
-        {"synthodd.bin", 1, 40},
-        {"synth15M.bin", 1, 48},
-        {"synthhs12.bin", 1, 40},
-        {"synthhs6.bin", 1, 40},
+        {"stories260K.bin", 0, 512, "libm"},
+        {"synth512u.bin", 0, 64, "libm"},
+        {"synth32k.bin", 0, 128, "libm"},
+        {"synthodd.bin", 1, 40, "libm"},
+        {"synth15M.bin", 1, 48, "libm"},
+        {"synthhs12.bin", 1, 40, "libm"},
+        {"synthhs6.bin", 1, 40, "libm"},
+        {"stories260K.bin", 0, 512, "portable"},
+        {"synth512u.bin", 0, 64, "portable"},
+        {"synth32k.bin", 0, 128, "portable"},
+        {"synthodd.bin", 1, 40, "portable"},
+        {"synth15M.bin", 1, 48, "portable"},
+        {"synthhs12.bin", 1, 40, "portable"},
+        {"synthhs6.bin", 1, 40, "portable"},
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_arguments),
@@ -219,6 +231,13 @@ static int run_fastpath_tests(void) {
         {"fast_equals_reference_synth15M", test_model, NULL, NULL, (void *)&cases[4]},
         {"fast_equals_reference_synthhs12", test_model, NULL, NULL, (void *)&cases[5]},
         {"fast_equals_reference_synthhs6", test_model, NULL, NULL, (void *)&cases[6]},
+        {"fast_equals_reference_stories260K_portable", test_model, NULL, NULL, (void *)&cases[7]},
+        {"fast_equals_reference_synth512u_portable", test_model, NULL, NULL, (void *)&cases[8]},
+        {"fast_equals_reference_synth32k_portable", test_model, NULL, NULL, (void *)&cases[9]},
+        {"fast_equals_reference_synthodd_portable", test_model, NULL, NULL, (void *)&cases[10]},
+        {"fast_equals_reference_synth15M_portable", test_model, NULL, NULL, (void *)&cases[11]},
+        {"fast_equals_reference_synthhs12_portable", test_model, NULL, NULL, (void *)&cases[12]},
+        {"fast_equals_reference_synthhs6_portable", test_model, NULL, NULL, (void *)&cases[13]},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

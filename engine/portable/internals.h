@@ -29,7 +29,8 @@ void p_log_dd(f32 x, f32 *hi, f32 *lo);
 f32 p_trig(f32 x, int cosine);
 
 /* Tables (bit patterns, as F32_BITS is no constant expression natively), exposed so the
- * tests can check every entry against MPFR. */
+ * tests can check every entry against MPFR (and p_exp2_table for the fast path's vector
+ * exp). */
 extern const f32_bits_t p_exp2_table[32][2];   /* 2^(j/32) as hi, lo */
 extern const f32_bits_t p_log_table[128][3];   /* d_i, then -ln(d_i) - [i >= 53] ln 2 as hi, lo */
 extern const f32_bits_t p_sincos_table[5][4];  /* sin(j pi/16) hi, lo, cos(j pi/16) hi, lo */
@@ -42,6 +43,17 @@ extern const f32_bits_t p_sincos_table[5][4];  /* sin(j pi/16) hi, lo, cos(j pi/
 #define P_INF F32_BITS(0x7F800000)
 /* 1.5 * 2^23: t + P_ROUNDER - P_ROUNDER rounds |t| < 2^22 to the nearest integer (ties even) */
 #define P_ROUNDER F32_BITS(0x4B400000)
+
+/* p_exp_dd's constants (engine/portable/p_exp_dd.c has the algorithm), here so that the
+ * fast path's vector version (host/forward_fast_kernels.h) uses the very same values. */
+#define P_EXP_INVL F32_BITS(0x4238AA3B)   /* 32/ln2 */
+#define P_EXP_L1 F32_BITS(0x3CB18000)     /* ln2/32, first 11 bits */
+#define P_EXP_L2 F32_BITS(0xB6DE8000)     /* next 11 bits */
+#define P_EXP_L3 F32_BITS(0xAE82E308)     /* next 24 bits */
+#define P_EXP_C_1_6 F32_BITS(0x3E2AAAAB)  /* 1/6 */
+#define P_EXP_C_1_24 F32_BITS(0x3D2AAAAB) /* 1/24 */
+#define P_EXP_OVER F32_BITS(0x42B20000)   /* 89: above, +inf */
+#define P_EXP_UNDER F32_BITS(0xC2D00000)  /* -104: below, +0 */
 
 /* The largest |x| for which p_sinf and p_cosf are accurate: 2^14. */
 #define P_TRIG_MAX F32_BITS(0x46800000)

@@ -17,14 +17,7 @@
  *   when that rounding was a tie, the residual of v decides the direction. */
 #include "engine/portable/internals.h"
 
-#define INVL F32_BITS(0x4238AA3B)    /* 32/ln2 */
-#define L1 F32_BITS(0x3CB18000)      /* ln2/32, first 11 bits */
-#define L2 F32_BITS(0xB6DE8000)      /* next 11 bits */
-#define L3 F32_BITS(0xAE82E308)      /* next 24 bits */
-#define C_1_6 F32_BITS(0x3E2AAAAB)   /* 1/6 */
-#define C_1_24 F32_BITS(0x3D2AAAAB)  /* 1/24 */
-#define OVER F32_BITS(0x42B20000)    /* 89 */
-#define UNDER F32_BITS(0xC2D00000)   /* -104 */
+/* P_EXP_INVL .. P_EXP_UNDER are in internals.h, shared with the fast path's vector version */
 #define TWO_M100 F32_BITS(0x0D800000) /* 2^-100 */
 #define TWO_100 F32_BITS(0x71800000)  /* 2^100 */
 #define TWO_M50 F32_BITS(0x26800000)  /* 2^-50: half the subnormal spacing, scaled by 2^100 */
@@ -53,16 +46,16 @@ f32 p_exp_dd(f32 hi, f32 lo) {
     int j;
     f32_bits_t vb;
 
-    if (f32_lt(OVER, hi)) return P_INF;
-    if (f32_lt(hi, UNDER)) return P_ZERO;
+    if (f32_lt(P_EXP_OVER, hi)) return P_INF;
+    if (f32_lt(hi, P_EXP_UNDER)) return P_ZERO;
 
-    kf = f32_sub(f32_add(f32_mul(hi, INVL), P_ROUNDER), P_ROUNDER);
+    kf = f32_sub(f32_add(f32_mul(hi, P_EXP_INVL), P_ROUNDER), P_ROUNDER);
     k = f32_to_long(kf);
-    a = f32_sub(hi, f32_mul(kf, L1));
-    a = f32_sub(a, f32_mul(kf, L2));
-    p_two_sum(a, f32_sub(lo, f32_mul(kf, L3)), &rh, &rl);
+    a = f32_sub(hi, f32_mul(kf, P_EXP_L1));
+    a = f32_sub(a, f32_mul(kf, P_EXP_L2));
+    p_two_sum(a, f32_sub(lo, f32_mul(kf, P_EXP_L3)), &rh, &rl);
 
-    q = f32_add(C_1_6, f32_mul(rh, C_1_24));
+    q = f32_add(P_EXP_C_1_6, f32_mul(rh, P_EXP_C_1_24));
     q = f32_add(P_HALF, f32_mul(rh, q));
     q = f32_mul(f32_mul(rh, rh), q);
     p = f32_add(rh, f32_add(rl, q));
