@@ -65,10 +65,14 @@ FAST_POOL_SRC = tests/test_fast_pool.c host/fast_pool.c host/errors.c
 $(eval $(call cmocka_test,test-fast-pool,$(FAST_POOL_SRC)))
 TEST_FAST_POOL = $(call cmocka_test_bin,$(FAST_POOL_SRC))
 
+# --- the choice between one thread and many, fed with made-up step times ----------------
+$(eval $(call cmocka_test,test-thread-choice,tests/test_thread_choice.c host/thread_choice.c))
+
 # --- the golden traces (mk/golden.mk) reproduced by run --fast --threads 2 ----------------
 # RUNNER is a two-line wrapper made in $(BUILD); the traces must be the same bit for bit.
+# --fixed-threads: every step on both threads, not only the steps the measured choice gives.
 $(BUILD)/run-fast: mk/fast.mk | $(BUILD)
-	printf '#!/bin/sh\n# ./run with the fast path, for scripts/golden.sh\nexec ./run "$$@" --fast --threads 2\n' >$@
+	printf '#!/bin/sh\n# ./run with the fast path, for scripts/golden.sh\nexec ./run "$$@" --fast --threads 2 --fixed-threads\n' >$@
 	chmod +x $@
 
 .PHONY: test-fastpath-golden
