@@ -2,7 +2,8 @@
 # bit-identical to the reference. Design and numbers: docs/fast-path.md.
 #
 #   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
-#   make bench           whole runs: plain, fast 1 and 2 threads, an -Ofast anchor (below)
+#   make bench           whole runs: plain, fast 1 and 2 threads, an -Ofast anchor, optionally
+#                        the original run.c (below); make bench-readme puts its tables in README.md
 #   make bench-fastpath  the forward pass alone, every kernel, logits checked bit for bit
 #   make synth-models    the random-weight checkpoints in $(BUILD) (never committed)
 #
@@ -137,6 +138,18 @@ bench: run $(BENCH_HOST) $(BENCH_ANCHOR) $(foreach m,$(BENCH_MODELS),$(BENCH_FIL
 	    $(if $(ORIGINAL_RUN_C),--original-o3 $(BUILD)/bench/original-O3 --original-ofast $(BUILD)/bench/original-Ofast) \
 	    ./run $(BENCH_ANCHOR) $(foreach m,$(BENCH_MODELS),$(BENCH_SPEC_$(m)))
 	@echo "bench: tables written to $(BENCH_MD)"
+
+# make bench-readme: $(BENCH_MD), as make bench wrote it, into README.md's speed section
+# (between its two bench markers); the text around the tables is written by hand.
+.PHONY: bench-readme
+bench-readme:
+	@test -f $(BENCH_MD) || { echo "bench-readme: no $(BENCH_MD): run make bench first"; exit 2; }
+	@grep -q '^<!-- make bench: begin -->$$' README.md && grep -q '^<!-- make bench: end -->$$' README.md || \
+	    { echo "bench-readme: README.md lacks the make bench markers"; exit 2; }
+	@awk -v md=$(BENCH_MD) '/^<!-- make bench: end -->$$/ { skip = 0 } !skip { print } \
+	    /^<!-- make bench: begin -->$$/ { print ""; while ((getline line < md) > 0) print line; print ""; skip = 1 }' \
+	    README.md >README.md.tmp && mv README.md.tmp README.md
+	@echo "bench-readme: $(BENCH_MD) is in README.md's speed section"
 
 # make bench-fastpath: the forward pass alone, in process: tok/s of the plain path and of
 # every SIMD kernel and thread count, logits checked bit for bit (BENCH_STEPS tokens, best
