@@ -46,6 +46,7 @@ typedef struct {
     const char *platform;      /* --platform: id written in the trace */
     int fast;                  /* --fast: host/forward_fast.c, bit-identical logits */
     int threads;               /* --threads: for --fast; 0 = one per processor */
+    int fixed_threads;         /* --fixed-threads: every step on all of them, not measured */
 } Options;
 
 static void print_usage(FILE *to) {
@@ -69,7 +70,9 @@ static void print_usage(FILE *to) {
             "  --layers           add per-layer digests to the trace\n"
             "  --platform <id>    platform id written in the trace\n"
             "  --fast             the fast forward pass: SIMD and threads, the same logits bit for bit\n"
-            "  --threads <n>      threads for --fast; default 0, one per processor\n"
+            "  --threads <n>      threads for --fast; default 0, one per processor; each step runs\n"
+            "                     on one or on n, whichever recent steps measured faster\n"
+            "  --fixed-threads    with --fast: every step on the n threads, no measuring\n"
             "  --help             this text\n"
             "Standard output is the same with or without these options.\n");
 }
@@ -133,6 +136,7 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
     o->platform = trace_host_platform();
     o->fast = 0;
     o->threads = 0;
+    o->fixed_threads = 0;
 
     if (argc < 2) return OPTIONS_BAD;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return OPTIONS_HELP;
@@ -145,6 +149,11 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
         }
         if (strcmp(argv[i], "--fast") == 0) {
             o->fast = 1;
+            i--; /* takes no value */
+            continue;
+        }
+        if (strcmp(argv[i], "--fixed-threads") == 0) {
+            o->fixed_threads = 1;
             i--; /* takes no value */
             continue;
         }
@@ -530,6 +539,7 @@ int main(int argc, char **argv) {
     }
 
     if (o.fast && fast_forward_init(&fast_path, &transformer, o.threads, FAST_SIMD_AUTO, &err) != 0) fail(&err);
+    if (o.fast) fast_forward_choose_threads(fast_path, !o.fixed_threads);
 
     if (o.trace_path != NULL) {
         start_trace(&recorder, &o, &transformer, &model_input, &tokenizer_input);

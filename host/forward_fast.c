@@ -13,7 +13,9 @@
  * Attention scores run the same way over a blocked copy of the keys (lanes = positions),
  * the weighted sum of the values across the head's elements. Threads (host/fast_pool.c)
  * split the rows of each matmul and the heads of attention; each row is computed by one
- * thread with the same code whatever the split, so the thread count cannot change a bit.
+ * thread with the same code whatever the split, so the thread count cannot change a bit;
+ * with fast_forward_choose_threads, each step runs on one thread or on all of them, as the
+ * times of recent steps say (host/thread_choice.c).
  * Softmax and SwiGLU have kernels too: with the portable math they compute exp in vectors
  * with p_expf's operations lane by lane (the same bits); with libm they call its expf once
  * per element, as the reference does. Everything else (RMSNorm, RoPE, the residual adds)
@@ -28,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/kernels.h"
@@ -35,6 +38,7 @@
 #include "engine/portable/portable_math.h"
 #include "host/checkpoint.h"
 #include "host/fast_pool.h"
+#include "host/thread_choice.h"
 
 /* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
  * per column j; the hardware prefetchers alone do not keep that many streams far enough
@@ -292,6 +296,9 @@ struct FastForward {
     int group_blocks; /* blocks the kernel computes side by side */
     Pool *pool;
     int threads;
+    int step_threads; /* the threads of the current step: 1 or threads */
+    int choosing;     /* step_threads from choice, else threads */
+    ThreadChoice choice;
     int always_split; /* split every task, however small (tests) */
     float *arena; /* every interleaved matrix, in the order a step reads them */
     FastLayer *layers;
@@ -333,16 +340,20 @@ static void matvec_chunk(void *ctx, int chunk) {
 #define PARALLEL_MIN_WEIGHTS (64 * 1024) /* floats in a matrix */
 #define PARALLEL_MIN_ATTENTION 16384     /* (pos + 1) * dim */
 
+/* The pool for this step's tasks, or NULL when the step runs on one thread. */
+static Pool *step_pool(const FastForward *f) { return f->step_threads > 1 ? f->pool : NULL; }
+
 /* out = m x, the rows split into chunks of whole kernel groups, about four per thread. */
 static void fast_matvec(FastForward *f, float *out, const float *x, const IMat *m) {
     MatvecTask task = {f, m, x, out, m->nblocks};
     size_t weights = (size_t)m->nblocks * FAST_ROWS * (size_t)m->n;
-    if (f->pool != NULL && (f->always_split || weights >= PARALLEL_MIN_WEIGHTS)) {
-        int per = (m->nblocks + 4 * f->threads - 1) / (4 * f->threads);
+    Pool *pool = step_pool(f);
+    if (pool != NULL && (f->always_split || weights >= PARALLEL_MIN_WEIGHTS)) {
+        int per = (m->nblocks + 4 * f->step_threads - 1) / (4 * f->step_threads);
         per = (per + f->group_blocks - 1) / f->group_blocks * f->group_blocks;
         task.chunk_blocks = per;
     }
-    pool_run(f->pool, matvec_chunk, &task, (m->nblocks + task.chunk_blocks - 1) / task.chunk_blocks);
+    pool_run(pool, matvec_chunk, &task, (m->nblocks + task.chunk_blocks - 1) / task.chunk_blocks);
 }
 
 typedef struct {
@@ -420,7 +431,13 @@ static void fast_attention(void *context, int layer, int pos) {
     store_key(f, layer, pos, t->state.k);
     AttentionTask att = {f, (size_t)layer * (size_t)p->seq_len * kv_dim, layer, pos, f->sqrt_head_size};
     int split = f->always_split || (size_t)(pos + 1) * (size_t)p->dim >= PARALLEL_MIN_ATTENTION;
-    pool_run(split ? f->pool : NULL, attention_chunk, &att, p->n_heads);
+    pool_run(split ? step_pool(f) : NULL, attention_chunk, &att, p->n_heads);
+}
+
+static double seconds_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* SwiGLU with the vector exp when the math is the portable one: p_expf's bits lane by
@@ -433,9 +450,15 @@ static void fast_swiglu(void *context, float *hb, const float *hb2, int hidden_d
 
 float *forward_fast(FastForward *f, int token, int pos) {
     Transformer *t = f->t;
+    double start = 0.0;
+    if (f->choosing) {
+        f->step_threads = thread_choice_next(&f->choice);
+        start = seconds_now();
+    }
     t->hooks = &f->hooks; /* for this step only: forward(t) stays the reference */
     float *logits = forward(t, token, pos);
     t->hooks = NULL;
+    if (f->choosing) thread_choice_record(&f->choice, seconds_now() - start);
     return logits;
 }
 
@@ -568,6 +591,7 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     f->matvec = kernel.fn;
     f->group_blocks = kernel.group_blocks;
     f->threads = threads;
+    f->step_threads = threads;
     f->layers = calloc((size_t)layers, sizeof *f->layers);
 
     size_t per_layer = imat_floats(dim, dim + 2 * kv_dim) + imat_floats(dim, dim) + imat_floats(dim, 2 * hidden) +
@@ -643,8 +667,20 @@ int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const 
 
 int fast_forward_threads(const FastForward *f) { return f->pool != NULL ? f->threads : 1; }
 
+void fast_forward_choose_threads(FastForward *f, int on) {
+    f->choosing = on != 0 && f->pool != NULL && !f->always_split;
+    if (f->choosing) thread_choice_init(&f->choice, f->threads);
+    else f->step_threads = f->threads;
+}
+
+int fast_forward_step_threads(const FastForward *f) { return f->pool != NULL ? f->step_threads : 1; }
+
 void fast_forward_always_split(FastForward *f, int on) {
     f->always_split = on != 0;
+    if (on) { /* every step on every thread: tests see the split they ask for */
+        f->choosing = 0;
+        f->step_threads = f->threads;
+    }
     if (on && f->pool == NULL && f->threads > 1) { /* a small model: the threads are made now */
         ErrorText ignored;
         f->pool = pool_new(f->threads, &ignored); /* NULL: the tasks run on the caller */

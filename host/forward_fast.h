@@ -56,6 +56,13 @@ float *forward_fast(FastForward *f, int token, int pos);
  * more (host/forward_fast.c, THREADS_MIN_WEIGHTS). */
 int fast_forward_threads(const FastForward *f);
 FastSimd fast_forward_simd(const FastForward *f);
+/* on = 1: each step runs on one thread or on all fast_forward_threads(f), whichever the
+ * times of recent steps say is faster (host/thread_choice.h: a trial of a few steps on
+ * each now and then, the faster alone in between). on = 0 (the default): every step runs
+ * on all. The logits are the same bits either way. No effect with one thread. */
+void fast_forward_choose_threads(FastForward *f, int on);
+/* The threads the last step ran on (all of them before any step). */
+int fast_forward_step_threads(const FastForward *f);
 /* Small matmuls, short attention and small models run on the calling thread only, as
  * waking the others would cost more than it saves. on = 1 splits every task anyway, over
  * the thread count asked for (for tests: the results are the same either way). */
@@ -87,6 +94,8 @@ static inline float *forward_fast(FastForward *f, int token, int pos) { (void)f;
 static inline int fast_forward_threads(const FastForward *f) { (void)f; return 0; }
 static inline FastSimd fast_forward_simd(const FastForward *f) { (void)f; return FAST_SIMD_AUTO; }
 static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; (void)on; }
+static inline void fast_forward_choose_threads(FastForward *f, int on) { (void)f; (void)on; }
+static inline int fast_forward_step_threads(const FastForward *f) { (void)f; return 0; }
 static inline void fast_forward_free(FastForward *f) { (void)f; }
 static inline int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
     (void)simd; (void)y; (void)x; (void)n;

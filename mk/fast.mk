@@ -4,7 +4,8 @@
 #   make test-fastpath   the fast path against the reference, bit for bit (part of make test)
 #   make test-vector-exp the vector exp against p_expf, bit for bit (part of make test);
 #                        test-vector-exp-exhaustive: every one of the 2^32 inputs
-#   make bench           whole runs: plain, fast 1 and 2 threads, an -Ofast anchor (below)
+#   make bench           whole runs: plain, fast 1 and 2 threads, an -Ofast anchor, optionally
+#                        the original run.c (below); make bench-readme puts its tables in README.md
 #   make bench-fastpath  the forward pass alone, every kernel, logits checked bit for bit
 #   make synth-models    the random-weight checkpoints in $(BUILD) (never committed)
 #
@@ -77,10 +78,14 @@ FAST_POOL_SRC = tests/test_fast_pool.c host/fast_pool.c host/errors.c
 $(eval $(call cmocka_test,test-fast-pool,$(FAST_POOL_SRC)))
 TEST_FAST_POOL = $(call cmocka_test_bin,$(FAST_POOL_SRC))
 
+# --- the choice between one thread and many, fed with made-up step times ----------------
+$(eval $(call cmocka_test,test-thread-choice,tests/test_thread_choice.c host/thread_choice.c))
+
 # --- the golden traces (mk/golden.mk) reproduced by run --fast --threads 2 ----------------
 # RUNNER is a two-line wrapper made in $(BUILD); the traces must be the same bit for bit.
+# --fixed-threads: every step on both threads, not only the steps the measured choice gives.
 $(BUILD)/run-fast: mk/fast.mk | $(BUILD)
-	printf '#!/bin/sh\n# ./run with the fast path, for scripts/golden.sh\nexec ./run "$$@" --fast --threads 2\n' >$@
+	printf '#!/bin/sh\n# ./run with the fast path, for scripts/golden.sh\nexec ./run "$$@" --fast --threads 2 --fixed-threads\n' >$@
 	chmod +x $@
 
 .PHONY: test-fastpath-golden
@@ -89,19 +94,37 @@ test-fastpath-golden: run $(BUILD)/run-fast
 TEST_TARGETS += test-fastpath-golden
 
 # --- benchmarks -------------------------------------------------------------------------
-# make bench: whole runs of ./run (load included), interleaved rounds of plain, --fast with
-# 1 and 2 threads, and the anchor: the same reference path built -Ofast -march=native (the
-# speed the original's build advice gives; not bit-exact, built only for this), on
-# stories260K (its whole context, 512 tokens: a run takes tens of milliseconds, which ./run
-# times to the millisecond) and the 15M, 42M and 110M shapes (BENCH_TOKENS greedy tokens).
-# Prints medians, spread, peak RSS, read bandwidth and roofline fraction, and ratios; writes
-# $(BENCH_MD). About five minutes on 2 cores, most of it the plain path on 110M.
+# make bench: whole runs (load included), interleaved rounds of ./run plain, --fast with 1
+# thread, with 2 (the measured choice) and with 2 fixed, and the anchor: the same reference
+# path built -Ofast -march=native (the speed the original's build advice gives; not
+# bit-exact, built only for this), on stories260K (its whole context, 512 tokens) and the
+# 15M, 42M and 110M shapes (BENCH_TOKENS greedy tokens). With ORIGINAL_RUN_C=path/to/run.c
+# (llama2.c's, never committed here) also that file built -O3 and -Ofast -march=native, as
+# its README says, into $(BUILD)/bench/. Prints medians, spread, load time, peak RSS, the
+# read bandwidth (1 and 2 threads) and roofline fraction, and ratios; writes $(BENCH_MD).
+# A quick run: make bench BENCH_ROUNDS=1 BENCH_MODELS="stories260K 15M".
+# The whole bench, 5 rounds, all four models: about 6 minutes on an idle 2-core machine
+# without ORIGINAL_RUN_C, about 10 with it (most of it the plain and -O3 paths on 110M).
 BENCH_TOKENS ?= 128
 BENCH_ROUNDS ?= 5
+BENCH_MODELS ?= stories260K 15M 42M 110M
+BENCH_BANDWIDTH_MIB ?= 0
 BENCH_MD ?= $(BUILD)/bench.md
 BENCH_HOST = $(BUILD)/bench/bench_host
 BENCH_ANCHOR = $(BUILD)/bench/run-anchor
 BENCH_ANCHOR_FLAGS ?= -Ofast -march=native
+ORIGINAL_RUN_C ?=
+
+# LABEL=CHECKPOINT,TOKENIZER,STEPS for each model bench_host knows, and the file it needs
+BENCH_SPEC_stories260K = stories260K=$(MODELS)/stories260K.bin,$(MODELS)/tok512.bin,512
+BENCH_SPEC_15M = 15M=$(BUILD)/synth15M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS)
+BENCH_SPEC_42M = 42M=$(BUILD)/synth42M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS)
+BENCH_SPEC_110M = 110M=$(BUILD)/synth110M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS)
+BENCH_FILE_stories260K = $(MODELS)/stories260K.bin
+BENCH_FILE_15M = $(BUILD)/synth15M.bin
+BENCH_FILE_42M = $(BUILD)/synth42M.bin
+BENCH_FILE_110M = $(BUILD)/synth110M.bin
+BENCH_UNKNOWN = $(filter-out stories260K 15M 42M 110M,$(BENCH_MODELS))
 
 $(BENCH_HOST): tests/bench_host.c | $(BUILD)
 	@mkdir -p $(@D)
@@ -110,15 +133,35 @@ $(BENCH_HOST): tests/bench_host.c | $(BUILD)
 # fpcheck.h's guards are off in this build only (BENCH_ANCHOR_NOT_REFERENCE)
 $(BENCH_ANCHOR): run.c $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) | $(BUILD)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_ANCHOR_FLAGS) -std=c11 -DBENCH_ANCHOR_NOT_REFERENCE -o $@ run.c $(ENGINE_SRC) $(TRACE_SRC) $(LDLIBS)
+	$(CC) $(BENCH_ANCHOR_FLAGS) -std=c11 -I. -DBENCH_ANCHOR_NOT_REFERENCE -o $@ run.c $(ENGINE_SRC) $(TRACE_SRC) $(LDLIBS)
 
-bench: run $(BENCH_HOST) $(BENCH_ANCHOR) $(SYNTH_MODELS)
-	$(BENCH_HOST) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) ./run $(BENCH_ANCHOR) \
-	    stories260K=$(MODELS)/stories260K.bin,$(MODELS)/tok512.bin,512 \
-	    15M=$(BUILD)/synth15M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS) \
-	    42M=$(BUILD)/synth42M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS) \
-	    110M=$(BUILD)/synth110M.bin,$(MODELS)/tokenizer.bin,$(BENCH_TOKENS)
+# the original, only when ORIGINAL_RUN_C names it
+BENCH_ORIGINAL = $(BUILD)/bench/original-O3 $(BUILD)/bench/original-Ofast
+$(BUILD)/bench/original-O3: $(ORIGINAL_RUN_C) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) -O3 -o $@ $(ORIGINAL_RUN_C) -lm
+$(BUILD)/bench/original-Ofast: $(ORIGINAL_RUN_C) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) -Ofast -march=native -o $@ $(ORIGINAL_RUN_C) -lm
+
+bench: run $(BENCH_HOST) $(BENCH_ANCHOR) $(foreach m,$(BENCH_MODELS),$(BENCH_FILE_$(m))) $(if $(ORIGINAL_RUN_C),$(BENCH_ORIGINAL))
+	@if [ -n "$(BENCH_UNKNOWN)" ]; then echo "bench: unknown model(s) $(BENCH_UNKNOWN) (stories260K 15M 42M 110M)"; exit 2; fi
+	$(BENCH_HOST) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) --bandwidth-mib $(BENCH_BANDWIDTH_MIB) \
+	    $(if $(ORIGINAL_RUN_C),--original-o3 $(BUILD)/bench/original-O3 --original-ofast $(BUILD)/bench/original-Ofast) \
+	    ./run $(BENCH_ANCHOR) $(foreach m,$(BENCH_MODELS),$(BENCH_SPEC_$(m)))
 	@echo "bench: tables written to $(BENCH_MD)"
+
+# make bench-readme: $(BENCH_MD), as make bench wrote it, into README.md's speed section
+# (between its two bench markers); the text around the tables is written by hand.
+.PHONY: bench-readme
+bench-readme:
+	@test -f $(BENCH_MD) || { echo "bench-readme: no $(BENCH_MD): run make bench first"; exit 2; }
+	@grep -q '^<!-- make bench: begin -->$$' README.md && grep -q '^<!-- make bench: end -->$$' README.md || \
+	    { echo "bench-readme: README.md lacks the make bench markers"; exit 2; }
+	@awk -v md=$(BENCH_MD) '/^<!-- make bench: end -->$$/ { skip = 0 } !skip { print } \
+	    /^<!-- make bench: begin -->$$/ { print ""; while ((getline line < md) > 0) print line; print ""; skip = 1 }' \
+	    README.md >README.md.tmp && mv README.md.tmp README.md
+	@echo "bench-readme: $(BENCH_MD) is in README.md's speed section"
 
 # make bench-fastpath: the forward pass alone, in process: tok/s of the plain path and of
 # every SIMD kernel and thread count, logits checked bit for bit (BENCH_STEPS tokens, best

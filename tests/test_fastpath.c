@@ -2,7 +2,8 @@
  *
  *   test_fastpath MODELS_DIR BUILD_DIR
  *       cmocka tests: for each model, every SIMD kernel this build and CPU have, and 1, 2
- *       and 3 threads (2 and 3 also with every task split, however small), the full logits
+ *       and 3 threads (2 and 3 also with every task split, however small; 2 also with the
+ *       measured choice between one thread and two, fast_forward_choose_threads), the full logits
  *       of every step and every layer record (q, k, v, att, ffn, x) must have the same bits
  *       as the reference's, in both math modes (libm and portable). Models: stories260K, synth512u (unshared classifier) and
  *       synth32k from MODELS_DIR; from BUILD_DIR the synthgen models synth15M.bin (15M
@@ -141,13 +142,17 @@ static void test_model(void **state) {
                           fast_simd_name((FastSimd)simd));
             continue;
         }
-        /* 1, 2 and 3 threads; with 2 and 3, also every task split however small */
-        for (int config = 0; config < 5; config++) {
-            int threads = config < 3 ? config + 1 : config - 1;
-            int split = config >= 3;
+        /* 1, 2 and 3 threads; with 2 and 3, also every task split however small; 2 with the
+         * measured choice, whose steps run on 1 or 2 */
+        for (int config = 0; config < 6; config++) {
+            int threads = config < 3 ? config + 1 : config < 5 ? config - 1 : 2;
+            int split = config == 3 || config == 4, choose = config == 5;
+            const char *how = split ? " (all split)" : choose ? " (measured choice)" : "";
+            int ran_on[3] = {0, 0, 0}; /* steps on 1 and 2 threads */
             FastForward *f;
             if (fast_forward_init(&f, &fast, threads, (FastSimd)simd, &err) != 0) fail_msg("%s", err.text);
             fast_forward_always_split(f, split);
+            fast_forward_choose_threads(f, choose);
             reset_state(&fast);
             fast.probe = probe_hash;
             fast.probe_context = &ph;
@@ -155,18 +160,23 @@ static void test_model(void **state) {
                 ph.hash = 0xcbf29ce484222325ull;
                 ph.records = 0;
                 float *logits = forward_fast(f, tokens[pos], pos);
+                if (choose) ran_on[fast_forward_step_threads(f)]++;
                 const float *expect = want + (size_t)pos * vocab;
                 if (memcmp(logits, expect, (size_t)vocab * sizeof(float)) != 0) {
                     int i = 0;
                     while (i < vocab - 1 && memcmp(&logits[i], &expect[i], sizeof(float)) == 0) i++;
                     fail_msg("%s (%s), %s, %d threads%s: logits differ at step %d, index %d: %a (want %a)", c->file,
-                             c->math, fast_simd_name((FastSimd)simd), threads, split ? " (all split)" : "", pos, i,
+                             c->math, fast_simd_name((FastSimd)simd), threads, how, pos, i,
                              (double)logits[i], (double)expect[i]);
                 }
                 if (ph.hash != want_hash[pos] || ph.records != 6 * fast.config.n_layers)
                     fail_msg("%s (%s), %s, %d threads%s: layer records differ at step %d", c->file, c->math,
-                             fast_simd_name((FastSimd)simd), threads, split ? " (all split)" : "", pos);
+                             fast_simd_name((FastSimd)simd), threads, how, pos);
             }
+            /* a model big enough for threads runs a trial on both counts in its first steps */
+            if (choose && fast_forward_threads(f) == 2 && (ran_on[1] == 0 || ran_on[2] == 0))
+                fail_msg("%s (%s), %s: the measured choice ran %d steps on one thread and %d on two", c->file, c->math,
+                         fast_simd_name((FastSimd)simd), ran_on[1], ran_on[2]);
             fast_forward_free(f);
             runs++;
         }
