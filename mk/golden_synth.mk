@@ -17,7 +17,7 @@ $(BUILD)/synth-mh32k.bin: $(SYNTHGEN)
 golden-synth-models: $(GOLDEN_SYNTH_MODELS)
 
 # Every target that runs the golden scenarios needs them.
-golden check-golden test-golden test-mutants: $(GOLDEN_SYNTH_MODELS)
+golden check-golden test-golden test-mutants test-fastpath-golden: $(GOLDEN_SYNTH_MODELS)
 
 test-synth-rope: $(GOLDEN_SYNTH_MODELS)
 	$(PYTHON) tests/test_synth_rope.py $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
