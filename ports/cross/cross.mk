@@ -45,9 +45,10 @@ $(eval $(call cross_target,s390x,s390x-linux-gnu-gcc,qemu-s390x,/usr/s390x-linux
 # 32-bit MIPS has no 8-byte atomic instructions: the fast path's claim word needs libatomic.
 $(eval $(call cross_target,mips,mips-linux-gnu-gcc,qemu-mips,/usr/mips-linux-gnu,,-latomic))
 # SSE2 arithmetic, never the x87 (host/fpcheck.h refuses a build without these flags).
-# An x86-64 host runs it on its own CPU (through the sysroot's loader): qemu-i386 7.2
-# stalls the fast path's two threads (no progress in a minute), which finish in milliseconds on the CPU.
-CROSS_I686_EMU := $(if $(filter x86_64,$(shell uname -m)),native,qemu-i386)
+# An x86-64 host whose kernel runs 32-bit programs runs it on its own CPU, through the
+# sysroot's loader (the loader answering --version is the test); any other host, or a
+# kernel built without 32-bit support ("Exec format error"), runs it under qemu-i386.
+CROSS_I686_EMU := $(if $(shell /usr/i686-linux-gnu/lib/ld-linux.so.2 --version >/dev/null 2>&1 && echo yes),native,qemu-i386)
 $(eval $(call cross_target,i686,i686-linux-gnu-gcc,$(CROSS_I686_EMU),/usr/i686-linux-gnu,-msse2 -mfpmath=sse))
 # wasi-libc has no threads: the fast path refuses (--fast) and the rest runs under Node.
 $(eval $(call cross_target,wasm32,clang --target=wasm32-wasi,node,,-DFAST_PATH=0 -D_WASI_EMULATED_PROCESS_CLOCKS,-lwasi-emulated-process-clocks,ports/cross/wasi_cwd.c,refused))
