@@ -20,13 +20,13 @@ clean: clean-conform
 conform: $(CONFORM_SRC) $(CONFORM_HDR)
 	$(CC) $(CFLAGS) $(REFFLAGS) -o $@ $(CONFORM_SRC) $(LDLIBS)
 
-$(eval $(call cmocka_test,test-trace,tests/test_trace.c host/trace_reader.c engine/trace_writer.c engine/float_bits.c))
+$(eval $(call cmocka_test,test-trace,tests/test_trace.c tests/testutil_trace.h host/trace_reader.c engine/trace_writer.c engine/trace_header.c engine/float_bits.c))
 
 # The tests run ./run on stories260K for a real trace, and write scratch files in
 # $(BUILD)/conform-scratch (conform_scratch, which test-conform-capture shares).
 $(BUILD)/conform-scratch:
 	mkdir -p $@
-$(eval $(call cmocka_test,test-conform,tests/test_conform.c tests/testutil_conform.c tests/testutil_conform.h $(CONFORM_SRC) $(CONFORM_HDR),,run conform | $(BUILD)/conform-scratch,-DCONFORM_NO_MAIN,CONFORM_SCRATCH=$(BUILD)/conform-scratch CONFORM_MODELS=$(MODELS)))
+$(eval $(call cmocka_test,test-conform,tests/test_conform.c tests/testutil_conform.c tests/testutil_conform.h tests/testutil_trace.h engine/trace_header.c $(CONFORM_SRC) $(CONFORM_HDR),,run conform | $(BUILD)/conform-scratch,-DCONFORM_NO_MAIN,CONFORM_SCRATCH=$(BUILD)/conform-scratch CONFORM_MODELS=$(MODELS)))
 
 clean-conform:
 	rm -f conform
