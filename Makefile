@@ -47,7 +47,7 @@ CORE_HDR = $(wildcard engine/*.h engine/softfloat/*.h engine/softfloat/6502/*.h)
 # texts; HOST_FAST_SRC the fast path and its thread pool (POSIX threads; not on the Pico); HOST_TRACE_SRC the
 # trace recorder, sha256 and atomic files. ENGINE_SRC is what ./run and the host tests link.
 HOST_SRC = host/errors.c host/checkpoint.c host/tokenizer.c host/fpcheck.c host/parse_float.c \
-           host/input_file.c host/selftest.c
+           host/ascii.c host/input_file.c host/selftest.c
 HOST_FAST_SRC = host/forward_fast.c host/fast_pool.c
 HOST_HDR = $(wildcard host/*.h)
 ENGINE_SRC = $(CORE_SRC) $(HOST_SRC) $(HOST_FAST_SRC)

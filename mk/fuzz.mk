@@ -24,7 +24,7 @@ FUZZ_HOSTILE  = $(BUILD)/hostile
 
 # The targets (fuzz/fuzz_NAME.c each).
 FUZZ_TARGETS = checkpoint tokenizer options trace diff roundtrip
-FUZZ_TRACE_SRC = host/trace_reader.c
+FUZZ_TRACE_SRC = host/trace_reader.c host/ascii.c
 
 # What each target links besides its harness. options compiles run.c into the harness.
 FUZZ_LINK_checkpoint = $(ENGINE_SRC)
@@ -34,7 +34,8 @@ FUZZ_CONFORM_SRC     = $(filter cli/%,$(CONFORM_SRC))
 FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c
 FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c
 FUZZ_EXTRA_options   = -Wno-unused-function
-FUZZ_LINK_roundtrip  = $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC)
+# (sorted: ENGINE_SRC has host/ascii.c too, and a source listed twice would not link)
+FUZZ_LINK_roundtrip  = $(sort $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC))
 FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN
 FUZZ_EXTRA_roundtrip = -DCONFORM_NO_MAIN -Wno-unused-function
 # Longest input each target gets: a checkpoint header and some weights, a tokenizer of a
