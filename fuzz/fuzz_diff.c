@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz_util.h"
+
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
 
 static char dir[64];
@@ -34,13 +36,10 @@ static void cleanup(void) {
 }
 
 static void setup(void) {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/fuzz-diff-XXXXXX", tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) fail("mkdtemp");
+    const char *failed = fuzz_scratch(dir, sizeof dir, "fuzz-diff", &devnull);
+    if (failed != NULL) fail(failed);
     snprintf(path_expected, sizeof path_expected, "%s/expected", dir);
     snprintf(path_actual, sizeof path_actual, "%s/actual", dir);
-    devnull = fopen("/dev/null", "w");
-    if (devnull == NULL) fail("/dev/null");
     atexit(cleanup);
 }
 
