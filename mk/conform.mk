@@ -7,7 +7,7 @@
 CONFORM_SRC = cli/conform.c cli/conform_diff.c cli/conform_report.c cli/conform_text.c cli/conform_str.c \
               $(CONFORM_CHECK_SRC) host/trace_reader.c host/ascii.c engine/trace_writer.c engine/float_bits.c
 CONFORM_HDR = cli/conform_diff.h cli/conform_report.h cli/conform_text.h cli/conform_str.h \
-              $(CONFORM_CHECK_HDR) host/trace_reader.h host/ascii.h engine/trace_writer.h engine/float_bits.h
+              $(CONFORM_CHECK_HDR) host/trace_reader.h host/ascii.h host/printf_like.h engine/trace_writer.h engine/float_bits.h
 # Captures as ports print them, diagnoses and `conform check` (mk/conform_check.mk).
 CONFORM_CHECK_SRC = cli/conform_capture.c cli/conform_align.c cli/conform_diagnose.c cli/conform_check.c \
                     cli/conform_check_report.c cli/conform_html.c
