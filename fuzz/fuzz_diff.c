@@ -35,18 +35,14 @@ static void cleanup(void) {
     rmdir(dir);
 }
 
-static void setup(void) {
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
     const char *failed = fuzz_scratch(dir, sizeof dir, "fuzz-diff", &devnull);
     if (failed != NULL) fail(failed);
     snprintf(path_expected, sizeof path_expected, "%s/expected", dir);
     snprintf(path_actual, sizeof path_actual, "%s/actual", dir);
     atexit(cleanup);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    setup();
     return 0;
 }
 
@@ -83,7 +79,7 @@ static int run(const char *command, const char *a, const char *b, unsigned contr
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (devnull == NULL) setup(); /* replay drivers without the hook */
+    if (devnull == NULL) LLVMFuzzerInitialize(NULL, NULL); /* replay drivers without the hook */
     if (size < 5) return 0;
     unsigned control = data[0];
     size_t n = (size_t)data[1] | (size_t)data[2] << 8 | (size_t)data[3] << 16 | (size_t)data[4] << 24;

@@ -36,17 +36,13 @@ static void cleanup(void) {
     rmdir(scratch_dir);
 }
 
-static void setup(void) {
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
     const char *failed = fuzz_scratch(scratch_dir, sizeof scratch_dir, "fuzz-roundtrip", &devnull);
     if (failed != NULL) harness_fail(failed, NULL);
     snprintf(trace_path, sizeof trace_path, "%s/run.trace", scratch_dir);
     atexit(cleanup);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    (void)argc;
-    (void)argv;
-    setup();
     return 0;
 }
 
@@ -139,7 +135,7 @@ static void check_conform_accepts(void) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (devnull == NULL) setup(); /* replay drivers without the hook */
+    if (devnull == NULL) LLVMFuzzerInitialize(NULL, NULL); /* replay drivers without the hook */
     if (size < KNOB_BYTES) return 0;
     const uint8_t *k = data;
     size_t prompt_len = k[15] % 9, rest = size - KNOB_BYTES;
