@@ -28,17 +28,18 @@ GOLDEN_SYNTH_MODELS = $(BUILD)/synth-mh512.bin $(BUILD)/synth-mh32k.bin
 # The core (engine/): the C89 code every target compiles, the host, the Pico, the 6502 and
 # every cross target: the kernels (the one definition of the reference arithmetic), the
 # forward pass, the sampler, u64, the math library switch, the portable math, soft-float,
-# the trace writer and the float-bit helpers it shares with the reader and conform, and the
-# byte-piece parser of both tokenizers. `make check-c89` (part of make test) holds it to C89. The order is
-# the 6502 program's link order.
+# the trace writer with the filling of its header from the model's Config, the float-bit
+# helpers it shares with the reader and conform, and the byte-piece parser of both
+# tokenizers. `make check-c89` (part of make test) holds it to C89. The order is the 6502
+# program's link order.
 PORTABLE_SRC = engine/portable/p_dd.c engine/portable/p_exp_dd.c engine/portable/p_expf.c \
                engine/portable/p_log_dd.c engine/portable/p_powf.c engine/portable/p_trig.c \
                engine/portable/p_sinf.c engine/portable/p_cosf.c
 PORTABLE_HDR = engine/portable/portable_math.h engine/portable/internals.h
 SOFTFLOAT_SRC = $(sort $(wildcard engine/softfloat/*.c))
 CORE_SRC = engine/forward.c engine/kernels.c engine/sampler.c engine/mathlib.c engine/u64.c \
-           $(sort $(PORTABLE_SRC) $(SOFTFLOAT_SRC)) engine/trace_writer.c engine/float_bits.c \
-           engine/byte_piece.c
+           $(sort $(PORTABLE_SRC) $(SOFTFLOAT_SRC)) engine/trace_writer.c engine/trace_header.c \
+           engine/float_bits.c engine/byte_piece.c
 CORE_HDR = $(wildcard engine/*.h engine/softfloat/*.h engine/softfloat/6502/*.h) $(PORTABLE_HDR)
 
 # Host-only (host/): what programs on an operating system add: checkpoint and tokenizer
@@ -46,7 +47,7 @@ CORE_HDR = $(wildcard engine/*.h engine/softfloat/*.h engine/softfloat/6502/*.h)
 # texts; HOST_FAST_SRC the fast path, its thread pool (POSIX threads; not on the Pico) and its
 # choice of thread count; HOST_TRACE_SRC the trace recorder, sha256 and atomic files. ENGINE_SRC is what ./run and the host tests link.
 HOST_SRC = host/errors.c host/checkpoint.c host/tokenizer.c host/fpcheck.c host/parse_float.c \
-           host/input_file.c host/selftest.c
+           host/ascii.c host/input_file.c host/selftest.c
 HOST_FAST_SRC = host/forward_fast.c host/fast_pool.c host/thread_choice.c
 HOST_HDR = $(wildcard host/*.h)
 ENGINE_SRC = $(CORE_SRC) $(HOST_SRC) $(HOST_FAST_SRC)

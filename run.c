@@ -19,6 +19,7 @@
 #include "host/parse_float.h"
 #include "host/program_io.h"
 #include "engine/sampler.h"
+#include "engine/trace_header.h"
 #include "host/tokenizer.h"
 #include "host/checkpoint.h"
 #include "host/sha256.h"
@@ -318,12 +319,25 @@ static void start_trace(TraceRecorder *r, const Options *o, const Transformer *t
     /* greedy decoding never draws from the generator: record the seed only when it matters
      * or was given, so that greedy traces do not depend on the clock */
     uint64_t seed = (o->temperature != 0.0f || o->seed_given) ? o->rng_seed : 0;
-    TraceHeader h = {
-        model_hash, (unsigned long)model->bytes, tokenizer_hash, (unsigned long)tok->bytes,
-        p->dim, p->hidden_dim, p->n_layers, p->n_heads, p->n_kv_heads, p->vocab_size, p->seq_len,
-        t->shared_classifier, temperature_bits, topp_bits, (trace_u32)(seed >> 32), (trace_u32)(seed & 0xFFFFFFFFu),
-        o->steps, strcmp(o->mode, "chat") == 0, t->math->name, o->trace_level, o->trace_topk, o->trace_layers,
-        o->prompt, o->system_prompt, o->platform};
+    TraceHeader h;
+    trace_header_init(&h, p, t->shared_classifier);
+    h.model_sha256 = model_hash;
+    h.model_bytes = (unsigned long)model->bytes;
+    h.tokenizer_sha256 = tokenizer_hash;
+    h.tokenizer_bytes = (unsigned long)tok->bytes;
+    h.temperature_bits = temperature_bits;
+    h.topp_bits = topp_bits;
+    h.seed_high = (trace_u32)(seed >> 32);
+    h.seed_low = (trace_u32)(seed & 0xFFFFFFFFu);
+    h.steps = o->steps;
+    h.chat = strcmp(o->mode, "chat") == 0;
+    h.math = t->math->name;
+    h.logits_level = o->trace_level;
+    h.topk = o->trace_topk;
+    h.layers = o->trace_layers;
+    h.prompt = o->prompt;
+    h.system_prompt = o->system_prompt;
+    h.platform = o->platform;
     trace_recorder_header(r, &h);
 }
 

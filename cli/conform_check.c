@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host/printf_like.h"
 #include "host/trace_reader.h"
 #include "cli/conform_report.h"
 
@@ -405,9 +406,7 @@ static int read_bytes(const char *path, unsigned char **bytes, size_t *n) {
     return 0;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
+PRINTF_LIKE(1, 2)
 static char *format_line(const char *fmt, ...) {
     char line[1024];
     va_list ap;

@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host/printf_like.h"
+
 const char *const DIAGNOSIS_NAMES[] = {"gqa-missing",   "prompt-encoding", "space-after-bos", "byte-pieces-literal",
                                        "sampler",       "arithmetic",      "stopped-early",   "no-output",
                                        "runs-longer",   "text-differs",    NULL};
@@ -112,9 +114,7 @@ static long byte_pieces_explain(const RunText *e, const RunText *a) {
     return k == e->len ? pieces : 0;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+PRINTF_LIKE(3, 4)
 static void set(Diagnosis *d, const char *name, const char *fmt, ...) {
     char line[600];
     va_list ap;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "host/printf_like.h"
+
 typedef struct {
     char *s;    /* always NUL-terminated once anything was added; NULL when empty */
     size_t len; /* bytes, which may include NULs added with str_bytes */
@@ -14,11 +16,7 @@ typedef struct {
 } Str;
 
 void str_free(Str *s);
-void str_printf(Str *s, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+void str_printf(Str *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void str_bytes(Str *s, const void *bytes, size_t n);
 /* The text, "" when empty. */
 const char *str_text(const Str *s);

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz_util.h"
+
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
 
 static char dir[64];
@@ -33,21 +35,14 @@ static void cleanup(void) {
     rmdir(dir);
 }
 
-static void setup(void) {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/fuzz-diff-XXXXXX", tmp != NULL && strlen(tmp) < 40 ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) fail("mkdtemp");
-    snprintf(path_expected, sizeof path_expected, "%s/expected", dir);
-    snprintf(path_actual, sizeof path_actual, "%s/actual", dir);
-    devnull = fopen("/dev/null", "w");
-    if (devnull == NULL) fail("/dev/null");
-    atexit(cleanup);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    setup();
+    const char *failed = fuzz_scratch(dir, sizeof dir, "fuzz-diff", &devnull);
+    if (failed != NULL) fail(failed);
+    snprintf(path_expected, sizeof path_expected, "%s/expected", dir);
+    snprintf(path_actual, sizeof path_actual, "%s/actual", dir);
+    atexit(cleanup);
     return 0;
 }
 
@@ -84,7 +79,7 @@ static int run(const char *command, const char *a, const char *b, unsigned contr
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (devnull == NULL) setup(); /* replay drivers without the hook */
+    if (devnull == NULL) LLVMFuzzerInitialize(NULL, NULL); /* replay drivers without the hook */
     if (size < 5) return 0;
     unsigned control = data[0];
     size_t n = (size_t)data[1] | (size_t)data[2] << 8 | (size_t)data[3] << 16 | (size_t)data[4] << 24;

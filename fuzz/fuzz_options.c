@@ -11,6 +11,8 @@
 #define RUN_NO_MAIN 1
 #include "run.c"
 
+#include "fuzz/fuzz_util.h"
+
 static void harness_fail(const char *what) {
     fprintf(stderr, "fuzz_options: %s\n", what);
     abort();
@@ -20,31 +22,18 @@ static void harness_fail(const char *what) {
  * " ", and a few merges, so that encode() runs its byte fallback and merge paths. */
 static Tokenizer tokenizer;
 
+static const char *const extra[] = {" ", "e", "t", " t", "th", "he", " the", "in", "[INST]", "<<", "SYS", ">>"};
+
+static void byte_or_merge_piece(int id, char out[16]) {
+    if (id < 259) snprintf(out, 16, "<0x%02X>", id - 3);
+    else snprintf(out, 16, "%s", extra[id - 259]);
+}
+
 static void build_tokenizer(void) {
-    static const char *const extra[] = {" ", "e", "t", " t", "th", "he", " the", "in", "[INST]", "<<", "SYS", ">>"};
-    const int n_extra = (int)(sizeof extra / sizeof extra[0]);
-    int vocab = 3 + 256 + n_extra;
-    size_t cap = 4 + (size_t)vocab * (8 + 16), size = 0;
-    unsigned char *image = malloc(cap);
+    int vocab = 3 + 256 + (int)(sizeof extra / sizeof extra[0]);
+    unsigned char *image = malloc(4 + (size_t)vocab * 24);
     if (image == NULL) harness_fail("out of memory");
-    memset(image, 0, 4);
-    size = 4;
-    for (int id = 0; id < vocab; id++) {
-        char piece[16];
-        if (id == 0) snprintf(piece, sizeof piece, "<unk>");
-        else if (id == 1) snprintf(piece, sizeof piece, "<s>");
-        else if (id == 2) snprintf(piece, sizeof piece, "</s>");
-        else if (id < 259) snprintf(piece, sizeof piece, "<0x%02X>", id - 3);
-        else snprintf(piece, sizeof piece, "%s", extra[id - 259]);
-        size_t len = strlen(piece);
-        float score = -(float)id;
-        uint32_t bits;
-        memcpy(&bits, &score, 4);
-        for (int b = 0; b < 4; b++) image[size + (size_t)b] = (unsigned char)(bits >> (8 * b));
-        for (int b = 0; b < 4; b++) image[size + 4 + (size_t)b] = (unsigned char)(len >> (8 * b));
-        memcpy(image + size + 8, piece, len);
-        size += 8 + len;
-    }
+    size_t size = fuzz_tokenizer_image(image, vocab, byte_or_merge_piece);
     ErrorText err;
     if (tokenizer_init_from_image(&tokenizer, image, size, vocab, "built-in", &err) != 0) harness_fail(err.text);
     free(image);

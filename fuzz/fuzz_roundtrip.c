@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz_util.h"
 #include "host/trace_reader.h"
 
 int conform_main(int argc, char **argv, FILE *out, FILE *err);
@@ -35,46 +36,27 @@ static void cleanup(void) {
     rmdir(scratch_dir);
 }
 
-static void setup(void) {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(scratch_dir, sizeof scratch_dir, "%s/fuzz-roundtrip-XXXXXX", tmp != NULL && strlen(tmp) < 60 ? tmp : "/tmp");
-    if (mkdtemp(scratch_dir) == NULL) harness_fail("mkdtemp", NULL);
-    snprintf(trace_path, sizeof trace_path, "%s/run.trace", scratch_dir);
-    devnull = fopen("/dev/null", "w");
-    if (devnull == NULL) harness_fail("/dev/null", NULL);
-    atexit(cleanup);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
-    setup();
+    const char *failed = fuzz_scratch(scratch_dir, sizeof scratch_dir, "fuzz-roundtrip", &devnull);
+    if (failed != NULL) harness_fail(failed, NULL);
+    snprintf(trace_path, sizeof trace_path, "%s/run.trace", scratch_dir);
+    atexit(cleanup);
     return 0;
 }
 
 enum { KNOB_BYTES = 16 };
 
 /* <unk> <s> </s> " " a b c ...: every prompt letter and the dummy prefix have a token. */
+static void letter_piece(int id, char out[16]) {
+    if (id == 3) snprintf(out, 16, " ");
+    else snprintf(out, 16, "%c", 'a' + (id - 4));
+}
+
 static int build_tokenizer(Tokenizer *t, int vocab) {
-    size_t size = 4;
-    unsigned char image[4 + 64 * 16];
-    memset(image, 0, 4);
-    for (int id = 0; id < vocab; id++) {
-        char piece[8];
-        if (id == 0) snprintf(piece, sizeof piece, "<unk>");
-        else if (id == 1) snprintf(piece, sizeof piece, "<s>");
-        else if (id == 2) snprintf(piece, sizeof piece, "</s>");
-        else if (id == 3) snprintf(piece, sizeof piece, " ");
-        else snprintf(piece, sizeof piece, "%c", 'a' + (id - 4));
-        size_t len = strlen(piece);
-        float score = -(float)id;
-        uint32_t bits;
-        memcpy(&bits, &score, 4);
-        for (int b = 0; b < 4; b++) image[size + (size_t)b] = (unsigned char)(bits >> (8 * b));
-        for (int b = 0; b < 4; b++) image[size + 4 + (size_t)b] = (unsigned char)(len >> (8 * b));
-        memcpy(image + size + 8, piece, len);
-        size += 8 + len;
-    }
+    unsigned char image[4 + 64 * 24];
+    size_t size = fuzz_tokenizer_image(image, vocab, letter_piece);
     ErrorText err;
     return tokenizer_init_from_image(t, image, size, vocab, "built-in", &err);
 }
@@ -153,7 +135,7 @@ static void check_conform_accepts(void) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (devnull == NULL) setup(); /* replay drivers without the hook */
+    if (devnull == NULL) LLVMFuzzerInitialize(NULL, NULL); /* replay drivers without the hook */
     if (size < KNOB_BYTES) return 0;
     const uint8_t *k = data;
     size_t prompt_len = k[15] % 9, rest = size - KNOB_BYTES;

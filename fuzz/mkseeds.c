@@ -44,6 +44,22 @@ static unsigned char *read_all(const char *path, size_t *size) {
     return data;
 }
 
+/* The next entry of the open folder dir (at folder) named a nonempty stem and suffix: its
+ * name into *name, folder/name into path; returns the stem's length, or -1 after the last. */
+static int next_with_suffix(DIR *dir, const char *folder, const char *suffix, char *path, size_t size,
+                            const char **name) {
+    struct dirent *e;
+    size_t n = strlen(suffix);
+    while ((e = readdir(dir)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len <= n || strcmp(e->d_name + len - n, suffix) != 0) continue;
+        snprintf(path, size, "%s/%s", folder, e->d_name);
+        *name = e->d_name;
+        return (int)(len - n);
+    }
+    return -1;
+}
+
 static void make_dir(const char *path) {
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "mkseeds: cannot create %s: %s\n", path, strerror(errno));
@@ -226,13 +242,11 @@ static void options_seeds(const char *acceptance) {
     if (dir == NULL) {
         fprintf(stderr, "mkseeds: skipping %s: %s\n", acceptance, strerror(errno));
     } else {
-        struct dirent *e;
-        while ((e = readdir(dir)) != NULL) {
-            size_t len = strlen(e->d_name);
-            if (len < 6 || strcmp(e->d_name + len - 5, ".args") != 0) continue;
-            char path[4096], name[512];
-            snprintf(path, sizeof path, "%s/%s", acceptance, e->d_name);
-            snprintf(name, sizeof name, "args-%.*s", (int)(len - 5), e->d_name);
+        char path[4096], name[512];
+        const char *file;
+        int stem;
+        while ((stem = next_with_suffix(dir, acceptance, ".args", path, sizeof path, &file)) >= 0) {
+            snprintf(name, sizeof name, "args-%.*s", stem, file);
             options_seed_from_args(path, name);
         }
         closedir(dir);
@@ -283,12 +297,10 @@ static void trace_seeds(const char *golden) {
         snprintf(sub, sizeof sub, "%s/%s", golden, m->d_name);
         DIR *dir = opendir(sub);
         if (dir == NULL) continue;
-        struct dirent *e;
-        while ((e = readdir(dir)) != NULL) {
-            size_t len = strlen(e->d_name);
-            if (len < 7 || strcmp(e->d_name + len - 6, ".trace") != 0) continue;
-            char path[8192], name[1024];
-            snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
+        char path[8192], name[1024];
+        const char *file;
+        int stem;
+        while ((stem = next_with_suffix(dir, sub, ".trace", path, sizeof path, &file)) >= 0) {
             size_t size;
             unsigned char *data = read_all(path, &size);
             if (data == NULL) continue;
@@ -296,18 +308,18 @@ static void trace_seeds(const char *golden) {
             if (cut == NULL) exit(1);
             size_t n = trace_cut(data, size, 6000, cut);
             cut[n] = '\0';
-            snprintf(name, sizeof name, "%s-%.*s", m->d_name, (int)(len - 6), e->d_name);
+            snprintf(name, sizeof name, "%s-%.*s", m->d_name, stem, file);
             seed("trace", name, cut, n);
             /* diff inputs (fuzz/fuzz_diff.c): a control byte (the level and options), the
              * u32 length of the first trace, the first, the second */
             unsigned char split[5];
             put_le32(split + 1, (uint32_t)n);
             split[0] = (unsigned char)(traces_seen % 8 | (traces_seen % 3 == 0) << 3);
-            snprintf(name, sizeof name, "self-%s-%.*s", m->d_name, (int)(len - 6), e->d_name);
+            snprintf(name, sizeof name, "self-%s-%.*s", m->d_name, stem, file);
             seed3("diff", name, split, 5, cut, n, cut, n);
             if (previous != NULL) {
                 split[0] = (unsigned char)((traces_seen + 3) % 8);
-                snprintf(name, sizeof name, "pair-%s-%.*s", previous_name, (int)(len - 6), e->d_name);
+                snprintf(name, sizeof name, "pair-%s-%.*s", previous_name, stem, file);
                 seed3("diff", name, split, 5, cut, n, previous, previous_size);
             }
             split[0] = (unsigned char)(traces_seen % 2 == 0 ? 1 : 2);
@@ -317,14 +329,14 @@ static void trace_seeds(const char *golden) {
             memcpy(changed, cut, n);
             unsigned char *v = (unsigned char *)strstr((char *)cut, " V=");
             if (v != NULL && v + 3 < cut + n) changed[(v + 3) - cut] ^= 1;
-            snprintf(name, sizeof name, "changed-%s-%.*s", m->d_name, (int)(len - 6), e->d_name);
+            snprintf(name, sizeof name, "changed-%s-%.*s", m->d_name, stem, file);
             seed3("diff", name, split, 5, cut, n, changed, n);
             traces_seen++;
             free(changed);
             free(previous);
             previous = cut;
             previous_size = n;
-            snprintf(previous_name, sizeof previous_name, "%.*s", (int)(len - 6), e->d_name);
+            snprintf(previous_name, sizeof previous_name, "%.*s", stem, file);
             free(data);
         }
         closedir(dir);

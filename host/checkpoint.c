@@ -136,6 +136,25 @@ int checkpoint_check_header(const unsigned char *bytes, size_t size, const char 
     return 0;
 }
 
+void checkpoint_point_weights(TransformerWeights *w, const Config *p, int shared, float *ptr) {
+    size_t dim = (size_t)p->dim, hidden = (size_t)p->hidden_dim, layers = (size_t)p->n_layers;
+    size_t head_size = dim / (size_t)p->n_heads;
+    size_t kv_dim = head_size * (size_t)p->n_kv_heads;
+    w->token_embedding_table = ptr; ptr += (size_t)p->vocab_size * dim;
+    w->rms_att_weight = ptr;        ptr += layers * dim;
+    w->wq = ptr;                    ptr += layers * dim * dim;
+    w->wk = ptr;                    ptr += layers * dim * kv_dim;
+    w->wv = ptr;                    ptr += layers * dim * kv_dim;
+    w->wo = ptr;                    ptr += layers * dim * dim;
+    w->rms_ffn_weight = ptr;        ptr += layers * dim;
+    w->w1 = ptr;                    ptr += layers * dim * hidden;
+    w->w2 = ptr;                    ptr += layers * hidden * dim;
+    w->w3 = ptr;                    ptr += layers * dim * hidden;
+    w->rms_final_weight = ptr;      ptr += dim;
+    ptr += (size_t)p->seq_len * head_size; /* freq_cis_real and freq_cis_imag, unused */
+    w->wcls = shared ? w->token_embedding_table : ptr;
+}
+
 int transformer_init_from_image(Transformer *t, unsigned char *image, size_t size, const char *name,
                                 ErrorText *warning, ErrorText *err) {
     Config p;
@@ -157,24 +176,7 @@ int transformer_init_from_image(Transformer *t, unsigned char *image, size_t siz
             ptr[i] = f;
         }
     }
-    size_t dim = (size_t)p.dim, hidden = (size_t)p.hidden_dim, layers = (size_t)p.n_layers;
-    size_t head_size = dim / (size_t)p.n_heads;
-    size_t kv_dim = head_size * (size_t)p.n_kv_heads;
-    TransformerWeights *w = &t->weights;
-    w->token_embedding_table = ptr; ptr += (size_t)p.vocab_size * dim;
-    w->rms_att_weight = ptr;        ptr += layers * dim;
-    w->wq = ptr;                    ptr += layers * dim * dim;
-    w->wk = ptr;                    ptr += layers * dim * kv_dim;
-    w->wv = ptr;                    ptr += layers * dim * kv_dim;
-    w->wo = ptr;                    ptr += layers * dim * dim;
-    w->rms_ffn_weight = ptr;        ptr += layers * dim;
-    w->w1 = ptr;                    ptr += layers * dim * hidden;
-    w->w2 = ptr;                    ptr += layers * hidden * dim;
-    w->w3 = ptr;                    ptr += layers * dim * hidden;
-    w->rms_final_weight = ptr;      ptr += dim;
-    ptr += (size_t)p.seq_len * head_size; /* freq_cis_real and freq_cis_imag, unused */
-    w->wcls = shared ? w->token_embedding_table : ptr;
-
+    checkpoint_point_weights(&t->weights, &p, shared, ptr);
     t->config = p;
     t->shared_classifier = shared;
     if (t->math == NULL) t->math = &math_libm;

@@ -20,6 +20,11 @@ int checkpoint_check_header(const unsigned char *bytes, size_t size, const char 
                             Config *config, int *shared_classifier, uint64_t *implied_size,
                             ErrorText *err);
 
+/* Points w's tensors into checkpoint weights laid out for p, ptr being the first float
+ * after the header (llama2.c's memory_map_weights); with shared, wcls is the embedding
+ * table. The layout follows p alone, so a caller can read the weights as another shape. */
+void checkpoint_point_weights(TransformerWeights *w, const Config *p, int shared, float *ptr);
+
 /* Points the weights into a checkpoint image held in memory. The image must be 4-byte aligned
  * and stay alive; on a big-endian host it is byte-swapped in place. warning gets a message
  * for trailing bytes (and is empty otherwise). */

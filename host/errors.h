@@ -4,6 +4,8 @@
 #ifndef HOST_ERRORS_H
 #define HOST_ERRORS_H
 
+#include "host/printf_like.h"
+
 #define ERROR_TEXT_SIZE 512
 
 typedef struct {
@@ -12,10 +14,6 @@ typedef struct {
 
 void error_clear(ErrorText *e);
 /* Formats a message; returns -1 so callers can write `return error_set(...)`. */
-int error_set(ErrorText *e, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+int error_set(ErrorText *e, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 #endif

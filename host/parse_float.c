@@ -16,6 +16,8 @@
  * rounding, reproduced exactly. */
 #include "host/parse_float.h"
 
+#include "host/ascii.h"
+
 #define MAX_DIGITS 200
 #define MAX_HEX_DIGITS 30
 #define LIMBS 64 /* 1024 bits: the largest number used is 10^246 shifted by one bit */
@@ -163,14 +165,6 @@ static f32_bits_t round_quotient(Big *a, Big *b, long p) {
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 /* case-insensitive: does s start with word (lower case)? */
 static int starts_with(const char *s, const char *word) {
@@ -185,8 +179,8 @@ static int parse_exponent(const char **s, long *value) {
     int negative = 0;
     long v = 0;
     if (*q == '+' || *q == '-') negative = *q++ == '-';
-    if (!is_digit(*q)) return 0;
-    for (; is_digit(*q); q++)
+    if (!ascii_is_digit(*q)) return 0;
+    for (; ascii_is_digit(*q); q++)
         if (v < EXP_LIMIT) v = v * 10 + (*q - '0');
     *value = negative ? -v : v;
     *s = q;
@@ -199,7 +193,7 @@ static f32_bits_t parse_hex(const char **s) {
     long exp2 = 0, e;
     int kept = 0, sticky = 0, any = 0, v;
     big_set(&a, 0);
-    for (; (v = hex_value(*p)) >= 0; p++) {
+    for (; (v = ascii_hex_value(*p)) >= 0; p++) {
         any = 1;
         if (kept == 0 && v == 0) continue;
         if (kept < MAX_HEX_DIGITS) {
@@ -211,7 +205,7 @@ static f32_bits_t parse_hex(const char **s) {
         }
     }
     if (*p == '.') {
-        for (p++; (v = hex_value(*p)) >= 0; p++) {
+        for (p++; (v = ascii_hex_value(*p)) >= 0; p++) {
             any = 1;
             if (kept == 0 && v == 0) {
                 if (exp2 > -EXP_LIMIT) exp2 -= 4;
@@ -262,7 +256,7 @@ f32_bits_t parse_float_bits(const char *s, const char **end) {
         const char *q = p + 3;
         p = q;
         if (*q == '(') {
-            for (q++; is_digit(*q) || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_'; q++) {
+            for (q++; ascii_is_digit(*q) || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_'; q++) {
             }
             if (*q == ')') p = q + 1;
         }
@@ -279,7 +273,7 @@ f32_bits_t parse_float_bits(const char *s, const char **end) {
         /* "0x" without hex digits: the number is the "0" */
     }
 
-    for (; is_digit(*p); p++) {
+    for (; ascii_is_digit(*p); p++) {
         any = 1;
         if (n == 0 && *p == '0') continue;
         if (n < MAX_DIGITS) digit[n++] = (unsigned char)(*p - '0');
@@ -289,7 +283,7 @@ f32_bits_t parse_float_bits(const char *s, const char **end) {
         }
     }
     if (*p == '.') {
-        for (p++; is_digit(*p); p++) {
+        for (p++; ascii_is_digit(*p); p++) {
             any = 1;
             if (n == 0 && *p == '0') {
                 if (e10 > -EXP_LIMIT) e10--;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/float_bits.h"
+#include "host/ascii.h"
 #include "engine/trace_writer.h"
 
 #define QUOTE_BYTES 40 /* how much of a value an error message quotes */
@@ -222,14 +223,6 @@ const char *trace_error_text(const TraceError *err) {
 /* ---- fields ---- */
 
 static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-
-static int hex_value(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
 
 static int key_is(const Field *f, const char *key) {
     size_t n = strlen(key);
@@ -284,7 +277,7 @@ static int parse_decimal(TraceParser *p, long line, const char *key, long long m
     }
     if (i == n) goto bad;
     for (; i < n; i++) {
-        if (!is_digit(v[i])) goto bad;
+        if (!ascii_is_digit(v[i])) goto bad;
         int d = v[i] - '0';
         if (value > (LLONG_MAX - d) / 10) {
             FAIL(p, line, "%s %s=%s: number too large", p->record, key, quote(p, v, n));
@@ -329,7 +322,7 @@ static int hex_run(const unsigned char *v, size_t n, size_t digits, uint64_t *ou
     if (n != digits) return -1;
     uint64_t value = 0;
     for (size_t i = 0; i < n; i++) {
-        int d = hex_value(v[i]);
+        int d = ascii_hex_value(v[i]);
         if (d < 0) return -1;
         if (out != NULL) value = (value << 4) | (uint64_t)d;
         if (text != NULL) text[i] = "0123456789ABCDEF"[d];
@@ -380,8 +373,8 @@ static int parse_text(TraceParser *p, long line, const char *key, TraceText *out
     if (bytes == NULL) return out_of_memory(p), -1;
     for (size_t i = 0; i < n; i++) {
         if (v[i] == '%') {
-            int hi = i + 1 < n ? hex_value(v[i + 1]) : -1;
-            int lo = i + 2 < n ? hex_value(v[i + 2]) : -1;
+            int hi = i + 1 < n ? ascii_hex_value(v[i + 1]) : -1;
+            int lo = i + 2 < n ? ascii_hex_value(v[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 free(bytes);
                 FAIL(p, line, "%s %s: bad %%XX escape at byte %zu of %s", p->record, key, i, quote(p, v, n));
@@ -465,7 +458,7 @@ static int read_header_record(TraceParser *p, long line, int record) {
         const Field *math = find_field(p, "MATH");
         int name_ok = math->value_len > 0;
         for (size_t i = 0; i < math->value_len; i++)
-            if (!is_upper(math->value[i]) && !is_digit(math->value[i])) name_ok = 0;
+            if (!is_upper(math->value[i]) && !ascii_is_digit(math->value[i])) name_ok = 0;
         if (!name_ok) {
             FAIL(p, line, "RUN MATH=%s: expected a name in upper-case letters and digits (LIBM, PORTABLE)",
                  quote(p, math->value, math->value_len));
@@ -806,7 +799,7 @@ static int read_topk(TraceParser *p, long line) {
         uint64_t bits;
         int ok = colon > 0 && colon < len && colon <= 18;
         for (digits = 0; ok && digits < colon; digits++) {
-            if (!is_digit(item[digits])) ok = 0;
+            if (!ascii_is_digit(item[digits])) ok = 0;
             else index = index * 10 + (item[digits] - '0');
         }
         if (ok && hex_run(item + colon + 1, len - colon - 1, 8, &bits, NULL) != 0) ok = 0;
@@ -957,7 +950,7 @@ static void read_record(TraceParser *p, long line, const unsigned char *c, size_
         while (eq < len && tok[eq] != '=') eq++;
         int key_ok = eq > 0 && eq < len;
         for (size_t k = 0; k < eq && key_ok; k++)
-            if (!is_upper(tok[k]) && !is_digit(tok[k])) key_ok = 0;
+            if (!is_upper(tok[k]) && !ascii_is_digit(tok[k])) key_ok = 0;
         if (!key_ok) {
             FAIL(p, line, "bad field syntax in %s record: %s is not KEY=VALUE", p->record, quote(p, tok, len));
             return;

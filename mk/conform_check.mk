@@ -5,7 +5,7 @@
 
 .PHONY: test-conform-capture
 
-$(eval $(call cmocka_test,test-conform-capture,tests/test_conform_capture.c tests/testutil_conform.c tests/testutil_conform.h $(CONFORM_SRC) $(CONFORM_HDR),,| $(BUILD)/conform-scratch,-DCONFORM_NO_MAIN,CONFORM_SCRATCH=$(BUILD)/conform-scratch))
+$(eval $(call cmocka_test,test-conform-capture,tests/test_conform_capture.c tests/testutil_conform.c tests/testutil_conform.h tests/testutil_trace.h engine/trace_header.c $(CONFORM_SRC) $(CONFORM_HDR),,| $(BUILD)/conform-scratch,-DCONFORM_NO_MAIN,CONFORM_SCRATCH=$(BUILD)/conform-scratch))
 
 # Mutant ports: ./run with one classic port bug each, an engine function wrapped by the
 # linker (tests/mutants/mutants.c). Built only for the tests.

@@ -24,17 +24,18 @@ FUZZ_HOSTILE  = $(BUILD)/hostile
 
 # The targets (fuzz/fuzz_NAME.c each).
 FUZZ_TARGETS = checkpoint tokenizer options trace diff roundtrip
-FUZZ_TRACE_SRC = host/trace_reader.c
+FUZZ_TRACE_SRC = host/trace_reader.c host/ascii.c
 
 # What each target links besides its harness. options compiles run.c into the harness.
 FUZZ_LINK_checkpoint = $(ENGINE_SRC)
 FUZZ_LINK_tokenizer  = $(ENGINE_SRC)
-FUZZ_LINK_options    = $(ENGINE_SRC) $(TRACE_SRC)
+FUZZ_LINK_options    = $(ENGINE_SRC) $(TRACE_SRC) fuzz/fuzz_util.c
 FUZZ_CONFORM_SRC     = $(filter cli/%,$(CONFORM_SRC))
 FUZZ_LINK_trace      = $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c
-FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c
+FUZZ_LINK_diff       = $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC) engine/trace_writer.c engine/float_bits.c fuzz/fuzz_util.c
 FUZZ_EXTRA_options   = -Wno-unused-function
-FUZZ_LINK_roundtrip  = $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC)
+# (sorted: ENGINE_SRC has host/ascii.c too, and a source listed twice would not link)
+FUZZ_LINK_roundtrip  = $(sort $(ENGINE_SRC) $(TRACE_SRC) $(FUZZ_CONFORM_SRC) $(FUZZ_TRACE_SRC)) fuzz/fuzz_util.c
 FUZZ_EXTRA_diff      = -DCONFORM_NO_MAIN
 FUZZ_EXTRA_roundtrip = -DCONFORM_NO_MAIN -Wno-unused-function
 # Longest input each target gets: a checkpoint header and some weights, a tokenizer of a
@@ -48,7 +49,7 @@ FUZZ_MAXLEN_roundtrip  = 4096
 
 FUZZ_BINS   = $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 REPLAY_BINS = $(addprefix $(FUZZ_HOSTILE)/replay_,$(FUZZ_TARGETS))
-FUZZ_DEPS   = $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) run.c mk/fuzz.mk
+FUZZ_DEPS   = $(ENGINE_SRC) $(ENGINE_HDR) $(TRACE_SRC) $(TRACE_HDR) run.c fuzz/fuzz_util.c fuzz/fuzz_util.h mk/fuzz.mk
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-seeds test-fuzz-regressions test-limits test-golden-kill \
         test-sanitize test-valgrind $(addprefix fuzz-run-,$(FUZZ_TARGETS))

@@ -34,7 +34,7 @@ $(PORTABLE_DIR)/math_accuracy: tests/math_accuracy.c $(PORTABLE_SRC) $(PORTABLE_
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(REFFLAGS) -Werror -o $@ tests/math_accuracy.c $(PORTABLE_SRC) $(MPFR_LIBS) $(LDLIBS)
 
-$(eval $(call cmocka_test,test-parse-float,tests/test_parse_float.c host/parse_float.c mk/portable.mk))
+$(eval $(call cmocka_test,test-parse-float,tests/test_parse_float.c host/parse_float.c host/ascii.c mk/portable.mk))
 
 .PHONY: test-math-accuracy
 test-math-accuracy: $(PORTABLE_DIR)/math_accuracy

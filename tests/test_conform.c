@@ -18,6 +18,7 @@
 
 #include "engine/trace_writer.h"
 #include "tests/testutil_conform.h"
+#include "tests/testutil_trace.h"
 
 static const char *scratch;
 
@@ -92,31 +93,12 @@ static char *write_plan(const char *name, const Plan *p) {
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     TraceWriter w;
-    TraceHeader h;
-    memset(&h, 0, sizeof h);
-    h.model_sha256 = "B0A507E7AD0F626624F17112325E66691F9076D622E1D3274D103D00299F2696";
-    h.model_bytes = 1056540;
-    h.tokenizer_sha256 = "037CB335ABB25D1FA9E8ECAE30ED2A3A8ACE9302862EBCDC05D51A6BBB10C312";
-    h.tokenizer_bytes = 6227;
-    h.dim = 64;
-    h.hidden_dim = 172;
-    h.n_layers = LAYERS;
-    h.n_heads = 8;
-    h.n_kv_heads = 4;
-    h.vocab_size = VOCAB;
-    h.seq_len = 512;
-    h.shared_classifier = 1;
+    TraceHeader h = test_trace_header(LAYERS, VOCAB, p->level, p->topk, p->layers, p->prompt, p->platform);
     h.temperature_bits = 0x3F333333UL; /* 0.7 */
     h.topp_bits = 0x3F666666UL;        /* 0.9 */
-    h.seed_high = 0;
     h.seed_low = 42;
     h.steps = STEPS;
     h.math = p->math;
-    h.logits_level = p->level;
-    h.topk = p->topk;
-    h.layers = p->layers;
-    h.prompt = p->prompt;
-    h.platform = p->platform;
     trace_writer_init(&w, put_file, f);
     trace_write_header(&w, &h);
     long token = 1;

@@ -15,6 +15,7 @@
 
 #include "engine/trace_writer.h"
 #include "tests/testutil_conform.h"
+#include "tests/testutil_trace.h"
 
 static const char *scratch;
 
@@ -44,24 +45,9 @@ static const char *write_trace(const char *name, const char *const *pieces, long
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     TraceWriter w;
-    TraceHeader h;
-    memset(&h, 0, sizeof h);
-    h.model_sha256 = "B0A507E7AD0F626624F17112325E66691F9076D622E1D3274D103D00299F2696";
-    h.model_bytes = 1056540;
-    h.tokenizer_sha256 = "037CB335ABB25D1FA9E8ECAE30ED2A3A8ACE9302862EBCDC05D51A6BBB10C312";
-    h.tokenizer_bytes = 6227;
-    h.dim = 64;
-    h.hidden_dim = 172;
-    h.n_layers = 5;
-    h.n_heads = 8;
-    h.n_kv_heads = 4;
-    h.vocab_size = VOCAB;
-    h.seq_len = 512;
-    h.shared_classifier = 1;
+    TraceHeader h = test_trace_header(5, VOCAB, TRACE_LOGITS_DIGEST, 0, 0, NULL, "TEST");
     h.steps = steps_in_header;
     h.math = "LIBM";
-    h.logits_level = TRACE_LOGITS_DIGEST;
-    h.platform = "TEST";
     trace_writer_init(&w, put_file, f);
     trace_write_header(&w, &h);
     trace_u32 v[VOCAB];

@@ -13,6 +13,7 @@
 
 #include "host/trace_reader.h"
 #include "engine/trace_writer.h"
+#include "tests/testutil_trace.h"
 
 /* ---- a growable buffer the writer writes into ---- */
 
@@ -108,20 +109,8 @@ typedef struct {
 } Shape;
 
 static TraceHeader header_of(const Shape *s) {
-    TraceHeader h;
-    memset(&h, 0, sizeof h);
-    h.model_sha256 = MODEL_SHA;
-    h.model_bytes = 1056540;
-    h.tokenizer_sha256 = TOKENIZER_SHA;
-    h.tokenizer_bytes = 6227;
-    h.dim = 64;
-    h.hidden_dim = 172;
-    h.n_layers = LAYERS;
-    h.n_heads = 8;
-    h.n_kv_heads = 4;
-    h.vocab_size = VOCAB;
-    h.seq_len = 512;
-    h.shared_classifier = 1;
+    TraceHeader h = test_trace_header(LAYERS, VOCAB, s->level, s->topk, s->layers, s->prompt, s->platform);
+    h.model_sha256 = MODEL_SHA; /* lower case: the reader takes either */
     h.temperature_bits = 0x3F333333UL;
     h.topp_bits = 0x3F666666UL;
     h.seed_high = 0x00000001UL;
@@ -129,12 +118,7 @@ static TraceHeader header_of(const Shape *s) {
     h.steps = 20;
     h.chat = s->chat;
     h.math = "libm";
-    h.logits_level = s->level;
-    h.topk = s->topk;
-    h.layers = s->layers;
-    h.prompt = s->prompt;
     h.system_prompt = s->system_prompt;
-    h.platform = s->platform;
     return h;
 }
 

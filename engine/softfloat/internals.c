@@ -15,15 +15,7 @@ unsigned long sf_shift_right_jam(unsigned long sig, int count)
 
     if (count >= 32)
         return sig != 0;
-    while (count >= 8) {
-        sticky |= sf_low_byte(sig);
-        sig >>= 8;
-        count -= 8;
-    }
-    if (count != 0) {
-        sticky |= sf_low_byte(sig) & (unsigned char)((1u << count) - 1);
-        sig >>= count;
-    }
+    SF_SHIFT_RIGHT_STICKY(sig, count, sticky);
     return sticky != 0 ? sig | 1 : sig;
 }
 

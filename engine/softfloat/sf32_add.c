@@ -29,12 +29,7 @@ sf32 sf32_add(sf32 a, sf32 b)
     unsigned long sig_a, sig_b, sig;
     sf32 result;
 
-    a = SF_LOW32(a);
-    b = SF_LOW32(b);
-    high_a = sf_high(a);
-    high_b = sf_high(b);
-    exp_a = sf_exp_of_high(high_a);
-    exp_b = sf_exp_of_high(high_b);
+    SF_UNPACK(a, b, high_a, high_b, exp_a, exp_b);
     if (exp_a == 0xFF || exp_b == 0xFF)
         return add_special(a, b);
     sig_a = SF_LOW32(a << 8);
@@ -65,24 +60,15 @@ sf32 sf32_add(sf32 a, sf32 b)
     } else {
         sign = high_a & SF_HIGH_SIGN;
     }
-    /* Align b: shift right by the exponent difference, whole bytes first. Its low byte
-     * starts as zeros, so only from the second byte on can one bits be lost. This is
-     * sf_shift_right_jam written out: calling it made the cc65 build's add 3532 cycles
-     * instead of 3119 (make softfloat-bench-6502). */
+    /* Align b: shift right by the exponent difference, jamming (the macro, not the
+     * call: see SF_SHIFT_RIGHT_STICKY). Its low byte starts as zeros, so only from the
+     * second byte on can one bits be lost. */
     shift = exp_a - exp_b;
     if (shift >= 32) {
         sig_b = 1; /* nonzero, far below: only its stickiness counts */
     } else if (shift != 0) {
         sticky = 0;
-        while (shift >= 8) {
-            sticky |= sf_low_byte(sig_b);
-            sig_b >>= 8;
-            shift -= 8;
-        }
-        if (shift != 0) {
-            sticky |= sf_low_byte(sig_b) & (unsigned char)((1u << shift) - 1);
-            sig_b >>= shift;
-        }
+        SF_SHIFT_RIGHT_STICKY(sig_b, shift, sticky);
         if (sticky != 0)
             sig_b |= 1;
     }

@@ -15,13 +15,8 @@ sf32 sf32_mul(sf32 a, sf32 b)
     unsigned long low, top;
     sf32 result;
 
-    a = SF_LOW32(a);
-    b = SF_LOW32(b);
-    high_a = sf_high(a);
-    high_b = sf_high(b);
+    SF_UNPACK(a, b, high_a, high_b, exp_a, exp_b);
     sign = (high_a ^ high_b) & SF_HIGH_SIGN;
-    exp_a = sf_exp_of_high(high_a);
-    exp_b = sf_exp_of_high(high_b);
     if (exp_a == 0xFF || exp_b == 0xFF) {
         if (sf_is_nan(a) || sf_is_nan(b))
             return sf_propagate_nan(a, b);

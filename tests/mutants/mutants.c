@@ -91,8 +91,9 @@ int __wrap_transformer_load_watched(Transformer *t, const char *path, InputWatch
     Config *p = &t->config;
     if (p->n_kv_heads == p->n_heads) return 0;
     /* the bug: kv_dim taken as dim. The weights after wq are looked for where they would
-     * be with n_kv_heads == n_heads; a zero-filled copy keeps the reads inside memory. */
-    size_t dim = (size_t)p->dim, hidden = (size_t)p->hidden_dim, layers = (size_t)p->n_layers;
+     * be with n_kv_heads == n_heads (the loader's own layout, for that shape); a
+     * zero-filled copy keeps the reads inside memory. */
+    size_t dim = (size_t)p->dim, layers = (size_t)p->n_layers;
     size_t extra = 2 * layers * dim * dim;
     const unsigned char *image = (const unsigned char *)t->weights.token_embedding_table - CHECKPOINT_HEADER_BYTES;
     size_t have = (size_t)((const unsigned char *)t->weights.rms_final_weight - image) +
@@ -101,21 +102,10 @@ int __wrap_transformer_load_watched(Transformer *t, const char *path, InputWatch
     unsigned char *copy = calloc(1, have + extra * sizeof(float));
     if (copy == NULL) return -1;
     memcpy(copy, image, have);
-    float *ptr = (float *)(void *)(copy + CHECKPOINT_HEADER_BYTES);
-    TransformerWeights *w = &t->weights;
-    int shared = t->shared_classifier;
-    w->token_embedding_table = ptr; ptr += (size_t)p->vocab_size * dim;
-    w->rms_att_weight = ptr;        ptr += layers * dim;
-    w->wq = ptr;                    ptr += layers * dim * dim;
-    w->wk = ptr;                    ptr += layers * dim * dim;
-    w->wv = ptr;                    ptr += layers * dim * dim;
-    w->wo = ptr;                    ptr += layers * dim * dim;
-    w->rms_ffn_weight = ptr;        ptr += layers * dim;
-    w->w1 = ptr;                    ptr += layers * dim * hidden;
-    w->w2 = ptr;                    ptr += layers * hidden * dim;
-    w->w3 = ptr;                    ptr += layers * dim * hidden;
-    w->rms_final_weight = ptr;
-    if (shared) w->wcls = w->token_embedding_table;
+    Config as_read = *p;
+    as_read.n_kv_heads = as_read.n_heads;
+    checkpoint_point_weights(&t->weights, &as_read, t->shared_classifier,
+                             (float *)(void *)(copy + CHECKPOINT_HEADER_BYTES));
     RunState *st = &t->state; /* the run state is made again for kv_dim = dim */
     free(st->x); free(st->xb); free(st->xb2); free(st->hb); free(st->hb2); free(st->q);
     free(st->att); free(st->logits); free(st->key_cache); free(st->value_cache);

@@ -11,6 +11,7 @@
 
 #include "engine/sampler.h"
 #include "engine/transformer.h"
+#include "engine/trace_header.h"
 #include "engine/trace_writer.h"
 #include "ports/c64/common/console.h"
 #include "ports/c64/common/model.h"
@@ -110,31 +111,20 @@ static const trace_u32 *logit_bits(const f32 *logits) {
 
 static void write_header(const RunOptions *o, const u64 *seed) {
     TraceHeader h;
-    const Config *p = &info.config;
+    trace_header_init(&h, &info.config, info.shared_classifier);
     h.model_sha256 = info.model_sha256;
     h.model_bytes = info.model_bytes;
     h.tokenizer_sha256 = info.tokenizer_sha256;
     h.tokenizer_bytes = info.tokenizer_bytes;
-    h.dim = p->dim;
-    h.hidden_dim = p->hidden_dim;
-    h.n_layers = p->n_layers;
-    h.n_heads = p->n_heads;
-    h.n_kv_heads = p->n_kv_heads;
-    h.vocab_size = p->vocab_size;
-    h.seq_len = p->seq_len;
-    h.shared_classifier = info.shared_classifier;
     h.temperature_bits = f32_to_bits(o->temperature);
     h.topp_bits = f32_to_bits(o->topp);
     h.seed_high = seed->high;
     h.seed_low = seed->low;
     h.steps = o->steps;
-    h.chat = 0;
     h.math = math_portable.name;
     h.logits_level = o->logits_level;
     h.topk = o->topk;
-    h.layers = 0;
     h.prompt = o->prompt;
-    h.system_prompt = 0;
     h.platform = o->platform;
     trace_write_header(&writer, &h);
 }
