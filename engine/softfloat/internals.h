@@ -91,9 +91,9 @@ unsigned long sf_shift_right_jam(unsigned long sig, int count);
 
 /* Its shifting in place, for count 0..31: the unsigned long variable sig shifted right
  * by count (used up), whole bytes first, and the bits shifted out ORed into the unsigned
- * char variable sticky, which the caller zeroes before and jams after. sf32_add aligns with this written out, as a
- * call of sf_shift_right_jam made the cc65 build's add 3532 cycles instead of 3119 (make
- * softfloat-bench-6502). */
+ * char variable sticky, which the caller zeroes before and jams after. sf32_add aligns
+ * with it rather than a call, which made the cc65 build's add 3532 cycles instead of
+ * 3119 (make softfloat-bench-6502). */
 #define SF_SHIFT_RIGHT_STICKY(sig, count, sticky)                                \
     do {                                                                         \
         while ((count) >= 8) {                                                   \
