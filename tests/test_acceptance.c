@@ -135,40 +135,56 @@ static void assert_same_bytes(const char *what, const char *got, size_t got_len,
     fail();
 }
 
+/* What one case holds while it runs. A failing assertion leaves test_case by longjmp, so
+ * free_case_run (the case's teardown) frees it, not test_case: a failed case leaks nothing,
+ * which LeakSanitizer would otherwise report (make test-sanitize). */
+static struct {
+    char **argv;
+    int argc;
+    char *stdin_path, *stdout_path, *want;
+    RunResult r;
+    int have_result;
+} run;
+
+static int free_case_run(void **state) {
+    (void)state;
+    if (run.have_result) run_result_free(&run.r);
+    for (int i = 0; i < run.argc; i++) free(run.argv[i]);
+    free(run.argv);
+    free(run.stdin_path);
+    free(run.stdout_path);
+    free(run.want);
+    memset(&run, 0, sizeof run);
+    return 0;
+}
+
 static void test_case(void **state) {
     const Case *c = *state;
-    int argc;
-    char **argv = read_args(c->name, &argc);
-    char *stdin_path = case_file(c->name, ".stdin");
-    if (access(stdin_path, R_OK) != 0) {
-        free(stdin_path);
-        stdin_path = NULL;
+    run.argv = read_args(c->name, &run.argc);
+    run.stdin_path = case_file(c->name, ".stdin");
+    if (access(run.stdin_path, R_OK) != 0) {
+        free(run.stdin_path);
+        run.stdin_path = NULL;
     }
-    char *stdout_path = case_file(c->name, ".stdout");
+    run.stdout_path = case_file(c->name, ".stdout");
     size_t want_len;
-    char *want = read_file(stdout_path, &want_len);
-    if (want == NULL) fail_msg("cannot read %s", stdout_path);
+    run.want = read_file(run.stdout_path, &want_len);
+    if (run.want == NULL) fail_msg("cannot read %s", run.stdout_path);
     int want_status = read_exit_status(c->name);
 
-    RunResult r;
-    assert_int_equal(run_program((const char *const *)argv, stdin_path, &r), 0);
-    if (!r.exited && r.status == SIGALRM)
-        fail_msg("%s ran past the time limit (test_acceptance --time-limit); stderr: %.300s", c->name, r.err);
-    if (!r.exited) fail_msg("%s was killed by signal %d; stderr: %.300s", c->name, r.status, r.err);
-    if (r.status != want_status)
-        fail_msg("%s: exit status %d, want %d; stderr: %.300s", c->name, r.status, want_status, r.err);
-    assert_same_bytes("stdout", r.out, r.out_len, want, want_len);
+    RunResult *r = &run.r;
+    assert_int_equal(run_program((const char *const *)run.argv, run.stdin_path, r), 0);
+    run.have_result = 1;
+    if (!r->exited && r->status == SIGALRM)
+        fail_msg("%s ran past the time limit (test_acceptance --time-limit); stderr: %.300s", c->name, r->err);
+    if (!r->exited) fail_msg("%s was killed by signal %d; stderr: %.300s", c->name, r->status, r->err);
+    if (r->status != want_status)
+        fail_msg("%s: exit status %d, want %d; stderr: %.300s", c->name, r->status, want_status, r->err);
+    assert_same_bytes("stdout", r->out, r->out_len, run.want, want_len);
     if (strncmp(c->name, "err_", 4) == 0) {
-        assert_int_equal(r.out_len, 0);
-        if (r.err_len == 0) fail_msg("%s: nothing on stderr to explain the error", c->name);
+        assert_int_equal(r->out_len, 0);
+        if (r->err_len == 0) fail_msg("%s: nothing on stderr to explain the error", c->name);
     }
-
-    run_result_free(&r);
-    for (int i = 0; i < argc; i++) free(argv[i]);
-    free(argv);
-    free(stdin_path);
-    free(stdout_path);
-    free(want);
 }
 
 static int compare_names(const void *a, const void *b) {
@@ -238,6 +254,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < count; i++) {
         tests[i].name = cases[i].name;
         tests[i].test_func = test_case;
+        tests[i].teardown_func = free_case_run;
         tests[i].initial_state = &cases[i];
     }
     int failed = _cmocka_run_group_tests("acceptance", tests, count, NULL, NULL);
