@@ -103,8 +103,8 @@ TEST_TARGETS += test-fastpath-golden
 # its README says, into $(BUILD)/bench/. Prints medians, spread, load time, peak RSS, the
 # read bandwidth (1 and 2 threads) and roofline fraction, and ratios; writes $(BENCH_MD).
 # A quick run: make bench BENCH_ROUNDS=1 BENCH_MODELS="stories260K 15M".
-# The whole bench, 5 rounds, all four models: about 6 minutes on an idle 2-core machine
-# without ORIGINAL_RUN_C, about 10 with it (most of it the plain and -O3 paths on 110M).
+# The whole bench, 5 rounds, all four models, with ORIGINAL_RUN_C: 254 s measured on an idle
+# 2-core machine (most of it the plain and -O3 paths on 110M); a little less without it.
 BENCH_TOKENS ?= 128
 BENCH_ROUNDS ?= 5
 BENCH_MODELS ?= stories260K 15M 42M 110M
