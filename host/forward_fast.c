@@ -234,8 +234,9 @@ int fast_simd_available(FastSimd simd) {
  * interleaved matrices */
 
 typedef struct {
-    const float *w; /* nblocks * n * FAST_ROWS floats */
+    const float *w; /* nblocks * n * FAST_ROWS floats, laid out as imat_block says */
     int n, d, nblocks;
+    int group; /* blocks the kernel computes side by side, stored as one stream */
 } IMat;
 
 typedef struct {
@@ -256,6 +257,46 @@ static const float *stacked_row(const RowSource *sources, int nsources, int row)
     return NULL;
 }
 
+/* Where block b's FAST_ROWS floats of column 0 go, and how far apart its columns are. The
+ * blocks of a whole group (group blocks from a multiple of group) are one stream: for each
+ * j, the group's blocks one after the other (the kernels' matvec reads a group in a single
+ * pass). The blocks past the last whole group are stored alone, each column's FAST_ROWS
+ * floats after the last's. Either way a group, or a block alone, starts at b * n * FAST_ROWS. */
+static float *imat_block(const IMat *m, int b, size_t *stride) {
+    int g = m->group, first = b / g * g;
+    float *w = (float *)m->w;
+    if (first + g <= m->nblocks) {
+        *stride = (size_t)g * FAST_ROWS;
+        return w + (size_t)first * (size_t)m->n * FAST_ROWS + (size_t)(b - first) * FAST_ROWS;
+    }
+    *stride = FAST_ROWS;
+    return w + (size_t)b * (size_t)m->n * FAST_ROWS;
+}
+
+/* Columns j0.. of a block whose FAST_ROWS source rows all exist into dst, four rows and
+ * four columns at a time. Loads, shuffles and stores move bits: no value is converted, so
+ * signalling NaNs and payloads stay as they are. Returns the first column not copied. */
+static int block_columns_x86(float *dst, size_t stride, const float *const *rows, int n) {
+    int j = 0;
+#if FAST_X86_VARIANTS
+    for (; j + 4 <= n; j += 4) {
+        for (int q = 0; q < FAST_ROWS / 4; q++) {
+            __m128 r0 = _mm_loadu_ps(rows[4 * q] + j), r1 = _mm_loadu_ps(rows[4 * q + 1] + j);
+            __m128 r2 = _mm_loadu_ps(rows[4 * q + 2] + j), r3 = _mm_loadu_ps(rows[4 * q + 3] + j);
+            _MM_TRANSPOSE4_PS(r0, r1, r2, r3); /* r0 is now column j of the four rows */
+            float *at = dst + (size_t)j * stride + 4 * (size_t)q;
+            _mm_storeu_ps(at, r0);
+            _mm_storeu_ps(at + stride, r1);
+            _mm_storeu_ps(at + 2 * stride, r2);
+            _mm_storeu_ps(at + 3 * stride, r3);
+        }
+    }
+#else
+    (void)dst, (void)stride, (void)rows, (void)n;
+#endif
+    return j;
+}
+
 /* Interleaves blocks b0..b1-1 of the stacked sources into m; rows past the last are zero.
  * Each block is written once, front to back, from its FAST_ROWS source rows read side by
  * side: the destination is never zeroed first, and no line of it is written twice. */
@@ -263,18 +304,25 @@ static void imat_fill(const IMat *m, const RowSource *sources, int nsources, int
     int n = m->n;
     for (int b = b0; b < b1; b++) {
         const float *rows[FAST_ROWS];
-        for (int r = 0; r < FAST_ROWS; r++) rows[r] = stacked_row(sources, nsources, b * FAST_ROWS + r);
-        float *blk = (float *)m->w + (size_t)b * (size_t)n * FAST_ROWS;
-        for (int j = 0; j < n; j++)
-            for (int r = 0; r < FAST_ROWS; r++) blk[(size_t)j * FAST_ROWS + r] = rows[r] != NULL ? rows[r][j] : 0.0f;
+        int whole = 1;
+        for (int r = 0; r < FAST_ROWS; r++) {
+            rows[r] = stacked_row(sources, nsources, b * FAST_ROWS + r);
+            if (rows[r] == NULL) whole = 0;
+        }
+        size_t stride;
+        float *blk = imat_block(m, b, &stride);
+        int j = whole ? block_columns_x86(blk, stride, rows, n) : 0;
+        for (; j < n; j++)
+            for (int r = 0; r < FAST_ROWS; r++) blk[(size_t)j * stride + r] = rows[r] != NULL ? rows[r][j] : 0.0f;
     }
 }
 
-/* An interleaved matrix at dst for the sources stacked (they all have n columns). */
-static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n) {
+/* An interleaved matrix at dst for the sources stacked (they all have n columns), for a
+ * kernel that computes `group` blocks side by side. */
+static IMat imat_build(float *dst, const RowSource *sources, int nsources, int n, int group) {
     int d = 0;
     for (int s = 0; s < nsources; s++) d += sources[s].rows;
-    IMat m = {dst, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
+    IMat m = {dst, n, d, (d + FAST_ROWS - 1) / FAST_ROWS, group};
     imat_fill(&m, sources, nsources, 0, m.nblocks);
     return m;
 }
@@ -469,9 +517,10 @@ float *forward_fast(FastForward *f, int token, int pos) {
  * -(1 + 2^-11) * 1 + (1 + 2^-12) * (1 + 2^-12): 0 in float, since the product rounds to
  * 1 + 2^-11, but 2^-24 when the add is fused with the multiply, so a build that contracts
  * is caught even if the reference matmul was contracted too. The other rows mix magnitudes
- * and subnormal products; there are more rows than two blocks, so the tail is exercised. */
-static int kernel_self_check(MatvecFn matvec, ErrorText *err) {
-    enum { N = 37, D = FAST_ROWS * 2 + 5 };
+ * and subnormal products; there are two whole groups of blocks for every kernel and a
+ * partial block past them, so both of its loops and the partial store are exercised. */
+static int kernel_self_check(MatvecFn matvec, int group, ErrorText *err) {
+    enum { N = 37, D = FAST_ROWS * 8 * 2 + 5 }; /* whole groups of every kernel, and a block past them */
     const int fma_rows[] = {0, 5, FAST_ROWS + 3, D - 1};
     float w[D * N], x[N], want[D], got[D + FAST_ROWS];
     _Alignas(64) float iw[((D + FAST_ROWS - 1) / FAST_ROWS) * FAST_ROWS * N];
@@ -496,7 +545,7 @@ static int kernel_self_check(MatvecFn matvec, ErrorText *err) {
     }
     matmul(want, x, w, N, D);
     RowSource src = {w, D, N};
-    IMat m = imat_build(iw, &src, 1, N);
+    IMat m = imat_build(iw, &src, 1, N, group);
     memset(got, 0, sizeof got);
     matvec(got, x, m.w, N, 0, m.nblocks, D);
     int contracted = 0;
@@ -553,7 +602,7 @@ static void build_chunk(void *ctx, int chunk) {
 static IMat build_matrix(FastForward *f, float **at, const RowSource *sources, int nsources) {
     int n = sources[0].n, d = 0;
     for (int s = 0; s < nsources; s++) d += sources[s].rows;
-    IMat m = {*at, n, d, (d + FAST_ROWS - 1) / FAST_ROWS};
+    IMat m = {*at, n, d, (d + FAST_ROWS - 1) / FAST_ROWS, f->group_blocks};
     int per = (m.nblocks + 4 * f->threads - 1) / (4 * f->threads);
     BuildTask task = {f->t, &m, sources, nsources, per};
     pool_run(f->pool, build_chunk, &task, (m.nblocks + per - 1) / per);
@@ -575,7 +624,7 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     if (threads < 0) return error_set(err, "fast path: thread count %d is negative", threads);
     if (threads == 0) threads = online_processors();
     if (threads > 1024) return error_set(err, "fast path: %d threads is too many", threads);
-    if (kernel_self_check(kernel.fn, err) != 0) return -1;
+    if (kernel_self_check(kernel.fn, kernel.group_blocks, err) != 0) return -1;
     if (t->source != NULL || t->cache != NULL)
         return error_set(err, "fast path: the weights and the KV cache must be the transformer's own, in memory");
 

@@ -18,28 +18,29 @@ typedef uint32_t FAST_KERNEL(uvec) __attribute__((vector_size(4 * FAST_LANES)));
 /* matvec(out, x, w, n, b0, b1, d): for the blocks b0..b1-1 of an interleaved (d, n) matrix
  * w, out[i] = sum over j of w[i][j] * x[j] in the reference order (val = 0; val = val +
  * w[i][j] * x[j], j = 0..n-1), for rows i < d. FAST_NACC vector accumulators of FAST_LANES
- * floats: FAST_NACC * FAST_LANES / FAST_ROWS blocks side by side, then the blocks left over
- * one at a time. */
+ * floats: G = FAST_NACC * FAST_LANES / FAST_ROWS blocks side by side, a group, which the
+ * layout stores as one stream (for each j, the G blocks' FAST_ROWS floats one after the
+ * other: imat_fill in forward_fast.c); then the blocks left over past the last whole group,
+ * each stored alone, one at a time. b0 is a multiple of G. */
 FAST_ATTR static void FAST_KERNEL(matvec)(float *out, const float *x, const float *w, int n, int b0, int b1, int d) {
     typedef FAST_KERNEL(vec) vec;
     enum {
         K = FAST_ROWS / FAST_LANES, /* vectors per block row */
         G = FAST_NACC / K,          /* blocks side by side */
-        PF = FAST_PREFETCH_BYTES / (4 * FAST_ROWS * G),
         PF1 = FAST_PREFETCH_BYTES / (4 * FAST_ROWS)
     };
     const size_t block = (size_t)n * FAST_ROWS; /* floats per block */
     int b = b0;
     for (; b + G <= b1; b += G) {
+        /* one stream front to back, which the hardware prefetchers follow on their own:
+         * software prefetches here measured slower */
         const vec *p = (const vec *)(const void *)(w + (size_t)b * block);
         vec acc[FAST_NACC];
         _Pragma("GCC unroll 16") for (int a = 0; a < FAST_NACC; a++) acc[a] = (vec){0};
         for (int j = 0; j < n; j++) {
             float xj = x[j];
-            _Pragma("GCC unroll 16") for (int g = 0; g < G; g++)
-                FAST_PREFETCH_AT(p + (size_t)g * (block / FAST_LANES) + (size_t)j * K, PF * sizeof(vec) * K);
             _Pragma("GCC unroll 16") for (int a = 0; a < FAST_NACC; a++) {
-                vec prod = p[(size_t)(a / K) * (block / FAST_LANES) + (size_t)j * K + a % K] * xj;
+                vec prod = p[(size_t)j * FAST_NACC + a] * xj;
                 acc[a] = acc[a] + prod;
             }
         }
