@@ -104,6 +104,20 @@ static void attention(Transformer *t, KVCache *cache, int layer, int pos) {
     int kv_mul = p->n_heads / p->n_kv_heads;
     int h, t_, i;
     f32 sqrt_head_size = f32_sqrt(f32_from_long(head_size));
+#ifndef ENGINE_SMALL
+    /* in memory a head's keys (and values) are kv_dim apart: attention_head runs the same
+     * operations in the same order, without a call through the cache per position */
+    if (cache->head == memory_head) {
+        size_t kv_dim = (size_t)head_size * (size_t)p->n_kv_heads;
+        for (h = 0; h < p->n_heads; h++) {
+            size_t at = (size_t)(h / kv_mul) * (size_t)head_size;
+            attention_head(t->math, s->xb + h * head_size, s->att, s->q + h * head_size,
+                           memory_entry(t, 0, layer, 0) + at, memory_entry(t, 1, layer, 0) + at, (int)kv_dim,
+                           head_size, pos);
+        }
+        return;
+    }
+#endif
     for (h = 0; h < p->n_heads; h++) {
         const f32 *q = s->q + h * head_size;
         f32 *att = s->att;
