@@ -5,8 +5,10 @@
  * them can advance together as long as each keeps that sequence. At start-up every matrix
  * is copied into blocks of FAST_ROWS rows, interleaved by column: block b holds, for each j,
  * the FAST_ROWS floats w[16b + 0][j] .. w[16b + 15][j] contiguously. Lane r of a vector
- * accumulator then runs exactly the reference sum of row 16b + r, and a kernel streams each
- * block once, front to back. The vector operations are plain IEEE-754 multiplies and adds
+ * accumulator then runs exactly the reference sum of row 16b + r. A kernel computes G
+ * blocks side by side (a group: 3, 4 or 8 by instruction set), and the blocks of a group are
+ * stored interleaved again, column by column, so that a pass over a group reads one stream
+ * front to back (imat_block). The vector operations are plain IEEE-754 multiplies and adds
  * (GCC vector extensions, also understood by clang); the build must not contract them into
  * fused multiply-adds (-ffp-contract=off), and fast_forward_init checks that it did not.
  *
