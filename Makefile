@@ -45,16 +45,16 @@ CORE_HDR = $(wildcard engine/*.h engine/softfloat/*.h engine/softfloat/6502/*.h)
 # Host-only (host/): what programs on an operating system add: checkpoint and tokenizer
 # files, number parsing, the floating-point environment check and its self-test, error
 # texts; HOST_FAST_SRC the fast path, its thread pool (POSIX threads; not on the Pico) and its
-# choice of thread count; HOST_TRACE_SRC the trace recorder, sha256 and atomic files. ENGINE_SRC is what ./run and the host tests link.
+# choice of thread count; HOST_TRACE_SRC the trace recorder, sha256, atomic files and the fast path's cache file. ENGINE_SRC is what ./run and the host tests link.
 HOST_SRC = host/errors.c host/checkpoint.c host/tokenizer.c host/fpcheck.c host/parse_float.c \
            host/ascii.c host/input_file.c host/selftest.c
 HOST_FAST_SRC = host/forward_fast.c host/fast_pool.c host/thread_choice.c
 HOST_HDR = $(wildcard host/*.h)
 ENGINE_SRC = $(CORE_SRC) $(HOST_SRC) $(HOST_FAST_SRC)
 ENGINE_HDR = $(CORE_HDR) $(HOST_HDR)
-HOST_TRACE_SRC = host/trace_recorder.c host/atomic_file.c host/sha256.c
+HOST_TRACE_SRC = host/trace_recorder.c host/atomic_file.c host/sha256.c host/fast_cache.c
 TRACE_SRC  = $(HOST_TRACE_SRC)
-TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host/sha256.h
+TRACE_HDR  = engine/trace_writer.h host/trace_recorder.h host/atomic_file.h host/sha256.h host/fast_cache.h
 
 # External tools, each named once (a fragment or script that runs one takes it from here).
 CMOCKA_LIBS ?= -lcmocka

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "host/fast_cache.h"
 #include "host/forward_fast.h"
 #include "host/fpcheck.h"
 #include "host/parse_float.h"
@@ -48,6 +49,7 @@ typedef struct {
     int fast;                  /* --fast: host/forward_fast.c, bit-identical logits */
     int threads;               /* --threads: for --fast; 0 = one per processor */
     int fixed_threads;         /* --fixed-threads: every step on all of them, not measured */
+    const char *fast_cache;    /* --fast-cache: the fast path's weights kept in this file */
 } Options;
 
 static void print_usage(FILE *to) {
@@ -74,6 +76,8 @@ static void print_usage(FILE *to) {
             "  --threads <n>      threads for --fast; default 0, one per processor; each step runs\n"
             "                     on one or on n, whichever recent steps measured faster\n"
             "  --fixed-threads    with --fast: every step on the n threads, no measuring\n"
+            "  --fast-cache <file> --fast, its interleaved weights kept in file: written when it\n"
+            "                     is missing or stale, mapped instead of built when it is not\n"
             "  --help             this text\n"
             "Standard output is the same with or without these options.\n");
 }
@@ -103,6 +107,10 @@ static int parse_long_option(const char *name, const char *value, Options *o, Er
         if (end == value || *end != '\0' || n < 0 || n > 1024)
             return error_set(err, "--threads %s: expected a number from 0 (one per processor) to 1024", value);
         o->threads = (int)n;
+    } else if (strcmp(name, "--fast-cache") == 0) {
+        if (value[0] == '\0') return error_set(err, "--fast-cache: expected a file name");
+        o->fast_cache = value;
+        o->fast = 1;
     } else {
         return 0;
     }
@@ -138,6 +146,7 @@ int parse_options(int argc, char **argv, Options *o, ErrorText *err) {
     o->fast = 0;
     o->threads = 0;
     o->fixed_threads = 0;
+    o->fast_cache = NULL;
 
     if (argc < 2) return OPTIONS_BAD;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) return OPTIONS_HELP;
@@ -229,6 +238,24 @@ static void abandon_trace_at_exit(void) {
 }
 
 static FastForward *fast_path = NULL; /* --fast */
+
+/* --fast-cache: the fast path from the cache file, or built and written to it; what was
+ * done goes to standard error (standard output stays the run's). */
+static void open_fast_cache(FastCacheMapping *mapping, const Options *o, Transformer *transformer) {
+    ErrorText reason, err;
+    FastCacheOutcome outcome;
+    if (fast_cache_init(&fast_path, mapping, transformer, o->threads, FAST_SIMD_AUTO, o->fast_cache, &outcome,
+                        &reason, &err) != 0)
+        fail(&err);
+    if (reason.text[0] != '\0') program_io_error("run", reason.text);
+    if (outcome == FAST_CACHE_WRITTEN) {
+        size_t bytes;
+        (void)fast_forward_weights(fast_path, &bytes);
+        ErrorText line;
+        error_set(&line, "%s: fast cache written (%.1f MB); later runs map it", o->fast_cache, (double)bytes / 1e6);
+        program_io_error("run", line.text);
+    }
+}
 
 static float *traced_forward(Transformer *transformer, int token, int pos) {
     if (tracer != NULL) trace_recorder_begin_step(tracer, pos);
@@ -552,7 +579,9 @@ int main(int argc, char **argv) {
         return EXIT_FAILURE;
     }
 
-    if (o.fast && fast_forward_init(&fast_path, &transformer, o.threads, FAST_SIMD_AUTO, &err) != 0) fail(&err);
+    FastCacheMapping fast_cache = {NULL, 0};
+    if (o.fast_cache != NULL) open_fast_cache(&fast_cache, &o, &transformer);
+    else if (o.fast && fast_forward_init(&fast_path, &transformer, o.threads, FAST_SIMD_AUTO, &err) != 0) fail(&err);
     if (o.fast) fast_forward_choose_threads(fast_path, !o.fixed_threads);
 
     if (o.trace_path != NULL) {
@@ -572,6 +601,7 @@ int main(int argc, char **argv) {
     free_sampler(&sampler);
     tokenizer_free(&tokenizer);
     fast_forward_free(fast_path);
+    fast_cache_unmap(&fast_cache);
     transformer_free(&transformer);
     return 0;
 }

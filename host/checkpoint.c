@@ -200,6 +200,7 @@ typedef struct {
     volatile uintptr_t start, end; /* 0, 0: a free slot */
     char line[2 * ERROR_TEXT_SIZE]; /* the message, "PROGRAM: PATH: ...\\n" */
     volatile size_t length;
+    FileIdentity identity; /* of the file when it was mapped */
 } MappedCheckpoint;
 
 static MappedCheckpoint mapped[MAPPED_MAX];
@@ -236,13 +237,14 @@ int checkpoint_guard_sigbus(const char *program, ErrorText *err) {
 }
 
 /* A free slot of the table for [start, start + bytes), its message made now (a signal
- * handler cannot format); -1 when the table is full. */
-static int mapped_add(const void *start, size_t bytes, const char *path) {
+ * handler cannot format); -1 when the table is full. what names the file in the message. */
+static int mapped_add(const void *start, size_t bytes, const char *path, const char *what,
+                      const FileIdentity *identity) {
     for (int i = 0; i < MAPPED_MAX; i++) {
         if (mapped[i].start != 0) continue;
         char text[ERROR_TEXT_SIZE + 128];
-        snprintf(text, sizeof text, "%s: checkpoint shrank while the run was using it (a program truncated or "
-                                    "rewrote it); stopping", path);
+        snprintf(text, sizeof text, "%s: %s shrank while the run was using it (a program truncated or "
+                                    "rewrote it); stopping", path, what);
         mapped[i].length = 0;
         FILE *to = fmemopen(mapped[i].line, sizeof mapped[i].line, "w");
         if (to != NULL) {
@@ -256,6 +258,7 @@ static int mapped_add(const void *start, size_t bytes, const char *path) {
             mapped[i].length = mapped[i].length > 0 ? mapped[i].length : 1;
             mapped[i].line[mapped[i].length - 1] = '\n';
         }
+        mapped[i].identity = *identity;
         mapped[i].end = (uintptr_t)start + bytes;
         mapped[i].start = (uintptr_t)start;
         return i;
@@ -263,7 +266,35 @@ static int mapped_add(const void *start, size_t bytes, const char *path) {
     return -1;
 }
 
-static void mapped_remove(const void *start) {
+static FileIdentity identity_of(const struct stat *st) {
+    FileIdentity id;
+    id.dev = (unsigned long long)st->st_dev;
+    id.ino = (unsigned long long)st->st_ino;
+    id.size = (unsigned long long)st->st_size;
+    id.mtime_sec = (long long)st->st_mtim.tv_sec;
+    id.mtime_nsec = (long long)st->st_mtim.tv_nsec;
+    id.ctime_sec = (long long)st->st_ctim.tv_sec;
+    id.ctime_nsec = (long long)st->st_ctim.tv_nsec;
+    return id;
+}
+
+int mapped_file_guard(const void *start, size_t bytes, const char *path, const char *what, int fd) {
+    struct stat st;
+    if (fstat(fd, &st) != 0) return -1;
+    FileIdentity id = identity_of(&st);
+    return mapped_add(start, bytes, path, what, &id) < 0 ? -1 : 0;
+}
+
+int checkpoint_file_identity(const Transformer *t, FileIdentity *identity) {
+    for (int i = 0; i < MAPPED_MAX; i++) {
+        if (t->file_map == NULL || mapped[i].start != (uintptr_t)t->file_map) continue;
+        *identity = mapped[i].identity;
+        return 0;
+    }
+    return -1;
+}
+
+void mapped_file_unguard(const void *start) {
     for (int i = 0; i < MAPPED_MAX; i++) {
         if (mapped[i].start != (uintptr_t)start) continue;
         mapped[i].start = 0;
@@ -290,7 +321,8 @@ static void *map_checkpoint(FILE *f, size_t bytes, const char *path, ErrorText *
         error_set(err, "%s: cannot map checkpoint: %s", path, strerror(errno));
         return NULL;
     }
-    if (mapped_add(map, bytes, path) < 0) { /* the table is full: a copy in memory instead */
+    FileIdentity id = identity_of(&st);
+    if (mapped_add(map, bytes, path, "checkpoint", &id) < 0) { /* the table is full: a copy in memory instead */
         munmap(map, bytes);
         return NULL;
     }
@@ -299,7 +331,7 @@ static void *map_checkpoint(FILE *f, size_t bytes, const char *path, ErrorText *
 
 static void unmap_checkpoint(void *map, size_t bytes) {
     if (map == NULL) return;
-    mapped_remove(map);
+    mapped_file_unguard(map);
     munmap(map, bytes);
 }
 #else
@@ -309,6 +341,16 @@ int checkpoint_guard_sigbus(const char *program, ErrorText *err) {
 }
 
 static void unmap_checkpoint(void *map, size_t bytes) { (void)map, (void)bytes; }
+
+int mapped_file_guard(const void *start, size_t bytes, const char *path, const char *what, int fd) {
+    (void)start, (void)bytes, (void)path, (void)what, (void)fd;
+    return -1;
+}
+void mapped_file_unguard(const void *start) { (void)start; }
+int checkpoint_file_identity(const Transformer *t, FileIdentity *identity) {
+    (void)t, (void)identity;
+    return -1;
+}
 #endif
 
 void transformer_drop_pages(const Transformer *t, const void *from, size_t bytes) {

@@ -44,6 +44,22 @@ int transformer_load_watched(Transformer *t, const char *path, InputWatch *watch
  * shrank while the run was using it ..." and exit status 1, instead of a crash. */
 int checkpoint_guard_sigbus(const char *program, ErrorText *err);
 
+/* A file's identity when it was opened: a change to its bytes changes its ctime. */
+typedef struct {
+    unsigned long long dev, ino, size;
+    long long mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+} FileIdentity;
+
+/* The identity of t's checkpoint file when it was mapped; -1 when t's weights are not a
+ * mapped file (read into memory, or an image). */
+int checkpoint_file_identity(const Transformer *t, FileIdentity *identity);
+
+/* Puts another read-only mapping of the open file fd under the SIGBUS guard, its message
+ * "PROGRAM: PATH: WHAT shrank while the run was using it ..."; -1 when it cannot (no mmap
+ * here, the table is full): the caller then must not map the file. */
+int mapped_file_guard(const void *start, size_t bytes, const char *path, const char *what, int fd);
+void mapped_file_unguard(const void *start);
+
 /* Tells the system that the whole pages of the checkpoint in [from, from + bytes) will not
  * be read again soon (the fast path copied them): mapped pages leave the process's memory
  * and come back from the file if read. Does nothing for a checkpoint held in memory. */

@@ -351,6 +351,8 @@ struct FastForward {
     ThreadChoice choice;
     int always_split; /* split every task, however small (tests) */
     float *arena; /* every interleaved matrix, in the order a step reads them */
+    size_t arena_bytes;
+    int arena_owned; /* 1: allocated and filled here; 0: a mapped cache file's, read-only */
     FastLayer *layers;
     IMat wcls;
     float *qkv; /* matmul outputs, padded to whole blocks */
@@ -600,25 +602,79 @@ static void build_chunk(void *ctx, int chunk) {
 }
 
 /* The interleaved copy of the stacked sources at *at, which moves past it; the threads
- * share the blocks. */
+ * share the blocks. Weights that came filled (a cache file) are only laid out. */
 static IMat build_matrix(FastForward *f, float **at, const RowSource *sources, int nsources) {
     int n = sources[0].n, d = 0;
     for (int s = 0; s < nsources; s++) d += sources[s].rows;
     IMat m = {*at, n, d, (d + FAST_ROWS - 1) / FAST_ROWS, f->group_blocks};
     int per = (m.nblocks + 4 * f->threads - 1) / (4 * f->threads);
     BuildTask task = {f->t, &m, sources, nsources, per};
-    pool_run(f->pool, build_chunk, &task, (m.nblocks + per - 1) / per);
+    if (f->arena_owned) pool_run(f->pool, build_chunk, &task, (m.nblocks + per - 1) / per);
     *at += imat_floats(n, d);
     return m;
 }
 
+/* Floats of the interleaved copy of every matrix of a model of shape p. */
+static size_t arena_floats(const Config *p) {
+    int dim = p->dim, hidden = p->hidden_dim, kv_dim = (p->dim * p->n_kv_heads) / p->n_heads;
+    size_t per_layer = imat_floats(dim, dim + 2 * kv_dim) + imat_floats(dim, dim) + imat_floats(dim, 2 * hidden) +
+                       imat_floats(hidden, dim);
+    return per_layer * (size_t)p->n_layers + imat_floats(dim, p->vocab_size);
+}
+
+static FastSimd resolve_simd(FastSimd simd) {
+    if (simd != FAST_SIMD_AUTO) return simd;
+    simd = FAST_SIMD_VEC4;
+    if (fast_simd_available(FAST_SIMD_AVX2)) simd = FAST_SIMD_AVX2;
+    if (fast_simd_available(FAST_SIMD_AVX512)) simd = FAST_SIMD_AVX512;
+    return simd;
+}
+
+int fast_forward_layout(const Transformer *t, FastSimd simd, FastLayout *layout, ErrorText *err) {
+    simd = resolve_simd(simd);
+    Kernel kernel = kernel_for(simd);
+    if (fast_simd_name(simd) == NULL || !fast_simd_available(simd) || kernel.fn == NULL)
+        return error_set(err, "fast path: instruction set %s is not available here",
+                         fast_simd_name(simd) ? fast_simd_name(simd) : "(unknown)");
+    layout->simd = simd;
+    layout->rows = FAST_ROWS;
+    layout->group_blocks = kernel.group_blocks;
+    layout->bytes = arena_floats(&t->config) * sizeof(float);
+    return 0;
+}
+
+static int init_with(FastForward **out, Transformer *t, int threads, FastSimd simd, const void *weights,
+                     size_t weights_bytes, ErrorText *err);
+
 int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err) {
+    return init_with(out, t, threads, simd, NULL, 0, err);
+}
+
+int fast_forward_init_mapped(FastForward **out, Transformer *t, int threads, const FastLayout *layout,
+                             const void *weights, ErrorText *err) {
+    FastLayout now = {FAST_SIMD_AUTO, 0, 0, 0};
     *out = NULL;
-    if (simd == FAST_SIMD_AUTO) {
-        simd = FAST_SIMD_VEC4;
-        if (fast_simd_available(FAST_SIMD_AVX2)) simd = FAST_SIMD_AVX2;
-        if (fast_simd_available(FAST_SIMD_AVX512)) simd = FAST_SIMD_AVX512;
-    }
+    if (fast_forward_layout(t, layout->simd, &now, err) != 0) return -1;
+    if (now.rows != layout->rows || now.group_blocks != layout->group_blocks || now.bytes != layout->bytes)
+        return error_set(err, "fast path: the given weights are laid out for %d-row blocks in groups of %d, "
+                              "%zu bytes; this build needs %d, %d, %zu", layout->rows, layout->group_blocks,
+                         layout->bytes, now.rows, now.group_blocks, now.bytes);
+    if (weights == NULL || (uintptr_t)weights % 64 != 0)
+        return error_set(err, "fast path: the given weights are not 64-byte aligned");
+    return init_with(out, t, threads, now.simd, weights, now.bytes, err);
+}
+
+const void *fast_forward_weights(const FastForward *f, size_t *bytes) {
+    *bytes = f->arena_bytes;
+    return f->arena;
+}
+
+/* weights: NULL to build the interleaved copy here, else that copy already made (mapped
+ * from a cache file), weights_bytes long. */
+static int init_with(FastForward **out, Transformer *t, int threads, FastSimd simd, const void *weights,
+                     size_t weights_bytes, ErrorText *err) {
+    *out = NULL;
+    simd = resolve_simd(simd);
     Kernel kernel = kernel_for(simd);
     if (fast_simd_name(simd) == NULL || !fast_simd_available(simd) || kernel.fn == NULL)
         return error_set(err, "fast path: instruction set %s is not available here",
@@ -645,10 +701,14 @@ int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd s
     f->step_threads = threads;
     f->layers = calloc((size_t)layers, sizeof *f->layers);
 
-    size_t per_layer = imat_floats(dim, dim + 2 * kv_dim) + imat_floats(dim, dim) + imat_floats(dim, 2 * hidden) +
-                       imat_floats(hidden, dim);
-    size_t total = per_layer * (size_t)layers + imat_floats(dim, vocab);
-    f->arena = alloc_weights(total * sizeof(float));
+    size_t total = arena_floats(p);
+    if (weights != NULL && weights_bytes != total * sizeof(float)) {
+        fast_forward_free(f);
+        return error_set(err, "fast path: %zu bytes of weights given, %zu needed", weights_bytes, total * sizeof(float));
+    }
+    f->arena_owned = weights == NULL;
+    f->arena = weights != NULL ? (float *)(uintptr_t)weights : alloc_weights(total * sizeof(float));
+    f->arena_bytes = total * sizeof(float);
     size_t qkv_rows = (size_t)(dim + 2 * kv_dim + FAST_ROWS), h13_rows = (size_t)(2 * hidden + FAST_ROWS);
     f->scores = kernel.scores;
     f->softmax = kernel.softmax;
@@ -742,7 +802,7 @@ FastSimd fast_forward_simd(const FastForward *f) { return f->simd; }
 void fast_forward_free(FastForward *f) {
     if (f == NULL) return;
     pool_free(f->pool);
-    free(f->arena);
+    if (f->arena_owned) free(f->arena);
     free(f->layers);
     free(f->qkv);
     free(f->h13);

@@ -25,6 +25,16 @@ typedef enum {
 
 typedef struct FastForward FastForward;
 
+/* Where the interleaved weights of a model go, for a cache file (host/fast_cache.h) that
+ * keeps them between runs: the instruction set simd resolves to, the rows of a block, the
+ * blocks of a kernel group and the bytes of the whole copy: the same for the same model, build
+ * and CPU. */
+typedef struct {
+    FastSimd simd;
+    int rows, group_blocks;
+    size_t bytes;
+} FastLayout;
+
 /* The fast path needs POSIX threads: it is built for hosts. Elsewhere (bare-metal ports)
  * the functions below are stubs that refuse, so that callers such as run.c need no #if.
  * -DFAST_PATH=0 or 1 overrides the guess. */
@@ -48,6 +58,18 @@ int fast_simd_available(FastSimd simd);
  * per online processor. Checks the selected kernel against the reference matmul before use.
  * Returns 0, or -1 with a message in err. */
 int fast_forward_init(FastForward **out, Transformer *t, int threads, FastSimd simd, ErrorText *err);
+
+/* The layout of t's weights for instruction set simd (AUTO: the one fast_forward_init would
+ * pick); 0, or -1 with a message when simd is not available. */
+int fast_forward_layout(const Transformer *t, FastSimd simd, FastLayout *layout, ErrorText *err);
+
+/* fast_forward_init with the interleaved weights already made (by an earlier run, as
+ * fast_forward_weights gave them): layout must be what fast_forward_layout says now, and
+ * weights 64-byte aligned, layout->bytes long, unchanged while f lives; nothing is copied. */
+int fast_forward_init_mapped(FastForward **out, Transformer *t, int threads, const FastLayout *layout,
+                             const void *weights, ErrorText *err);
+/* The interleaved weights f reads, and their size in bytes. */
+const void *fast_forward_weights(const FastForward *f, size_t *bytes);
 
 /* One step, like forward(t, token, pos): updates t's KV cache and returns t's logits. */
 float *forward_fast(FastForward *f, int token, int pos);
@@ -97,6 +119,21 @@ static inline void fast_forward_always_split(FastForward *f, int on) { (void)f; 
 static inline void fast_forward_choose_threads(FastForward *f, int on) { (void)f; (void)on; }
 static inline int fast_forward_step_threads(const FastForward *f) { (void)f; return 0; }
 static inline void fast_forward_free(FastForward *f) { (void)f; }
+static inline int fast_forward_layout(const Transformer *t, FastSimd simd, FastLayout *layout, ErrorText *err) {
+    (void)t; (void)simd; (void)layout;
+    return error_set(err, "the fast path is not in this build");
+}
+static inline int fast_forward_init_mapped(FastForward **out, Transformer *t, int threads, const FastLayout *layout,
+                                           const void *weights, ErrorText *err) {
+    (void)t; (void)threads; (void)layout; (void)weights;
+    *out = NULL;
+    return error_set(err, "the fast path is not in this build");
+}
+static inline const void *fast_forward_weights(const FastForward *f, size_t *bytes) {
+    (void)f;
+    *bytes = 0;
+    return NULL;
+}
 static inline int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
     (void)simd; (void)y; (void)x; (void)n;
     return -1;

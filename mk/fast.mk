@@ -57,6 +57,9 @@ $(eval $(call cmocka_test,test-fastpath,tests/test_fastpath.c $(ENGINE_SRC) mk/f
     check-fastpath-fma $(BUILD)/synth15M.bin $(BUILD)/synthodd.bin $(FAST_HEAD_MODELS)))
 TEST_FASTPATH = $(call cmocka_test_bin,tests/test_fastpath.c)
 
+# --- the cache file of --fast-cache (host/fast_cache.c) ----------------------------------
+$(eval $(call cmocka_test,test-fast-cache,tests/test_fast_cache.c tests/testutil.c $(ENGINE_SRC) $(TRACE_SRC),$(MODELS) ./run,run))
+
 # No fused multiply-add may make it into the fast path's binary (run before test-fastpath).
 .PHONY: check-fastpath-fma
 check-fastpath-fma: $(TEST_FASTPATH)
@@ -147,6 +150,7 @@ $(BUILD)/bench/original-Ofast: $(ORIGINAL_RUN_C) | $(BUILD)
 bench: run $(BENCH_HOST) $(BENCH_ANCHOR) $(foreach m,$(BENCH_MODELS),$(BENCH_FILE_$(m))) $(if $(ORIGINAL_RUN_C),$(BENCH_ORIGINAL))
 	@if [ -n "$(BENCH_UNKNOWN)" ]; then echo "bench: unknown model(s) $(BENCH_UNKNOWN) (stories260K 15M 42M 110M)"; exit 2; fi
 	$(BENCH_HOST) --rounds $(BENCH_ROUNDS) --markdown $(BENCH_MD) --bandwidth-mib $(BENCH_BANDWIDTH_MIB) \
+	    --cache-dir $(BUILD)/bench \
 	    $(if $(ORIGINAL_RUN_C),--original-o3 $(BUILD)/bench/original-O3 --original-ofast $(BUILD)/bench/original-Ofast) \
 	    ./run $(BENCH_ANCHOR) $(foreach m,$(BENCH_MODELS),$(BENCH_SPEC_$(m)))
 	@echo "bench: tables written to $(BENCH_MD)"

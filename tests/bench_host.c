@@ -1,15 +1,16 @@
 /* make bench: whole runs of ./run, interleaved, against an anchor build and, optionally,
  * the original llama2.c run.c.
  *
- *   bench_host [--rounds R] [--markdown FILE] [--bandwidth-mib M]
+ *   bench_host [--rounds R] [--markdown FILE] [--bandwidth-mib M] --cache-dir DIR
  *              [--original-o3 PROG --original-ofast PROG]
  *              RUN ANCHOR LABEL=CHECKPOINT,TOKENIZER,STEPS ...
  *
  * For each round, each model and each variant (in an order that rotates every round), one
- * process: RUN plain, RUN --fast --threads 1, RUN --fast --threads 2 (the measured choice
- * between one thread and two), RUN --fast --threads 2 --fixed-threads, ANCHOR (the same
- * reference path built -Ofast -march=native: the speed the original's advice gives, not
- * bit-exact) and, when given, the original run.c built -O3 and -Ofast -march=native. Each
+ * process: RUN plain, RUN --fast --threads 1, the same with --fast-cache DIR/LABEL.fastcache
+ * (the file written once before the rounds, so that every timed run maps it), RUN --fast
+ * --threads 2 (the measured choice between one thread and two), RUN --fast --threads 2
+ * --fixed-threads, ANCHOR (the same reference path built -Ofast -march=native: the speed
+ * the original's advice gives, not bit-exact) and, when given, the original run.c built -O3 and -Ofast -march=native. Each
  * run generates STEPS greedy tokens from BOS (-t 0 -s 1). Measured per run: wall time from
  * fork to exit, load time from fork to the first byte of standard output (the first token:
  * open, load, one step), the tok/s the program prints, peak RSS (wait4).
@@ -37,9 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { PLAIN, FAST1, FAST2, FAST2_FIXED, ANCHOR, ORIGINAL_O3, ORIGINAL_OFAST, VARIANTS };
+enum { PLAIN, FAST1, FAST1_CACHED, FAST2, FAST2_FIXED, ANCHOR, ORIGINAL_O3, ORIGINAL_OFAST, VARIANTS };
 static const char *const variant_names[VARIANTS] = {
-    "plain", "fast, 1 thread", "fast, 2 threads (measured choice)", "fast, 2 threads fixed",
+    "plain", "fast, 1 thread", "fast, 1 thread, mapped cache", "fast, 2 threads (measured choice)",
+    "fast, 2 threads fixed",
     "anchor -Ofast -march=native", "original run.c -O3", "original run.c -Ofast -march=native"};
 
 #define MAX_MODELS 8
@@ -49,6 +51,7 @@ static const char *const variant_names[VARIANTS] = {
 typedef struct {
     const char *label, *checkpoint, *tokenizer;
     char steps[16];
+    char cache[4096]; /* --fast-cache file of the cached variant */
     double bytes_per_token; /* what the fast path streams: interleaved weights, mean KV cache */
     double wall[VARIANTS][MAX_ROUNDS], load[VARIANTS][MAX_ROUNDS], tok_s[VARIANTS][MAX_ROUNDS],
         rss_mb[VARIANTS][MAX_ROUNDS];
@@ -282,14 +285,22 @@ static char *read_output(int fd, double *first) {
     return text;
 }
 
+static int is_fast(int variant) {
+    return variant == FAST1 || variant == FAST1_CACHED || variant == FAST2 || variant == FAST2_FIXED;
+}
+
 static Run run_once(const char *program, const Model *m, int variant) {
-    const char *argv[16] = {program, m->checkpoint, "-z", m->tokenizer, "-t", "0", "-s", "1", "-n", m->steps};
+    const char *argv[20] = {program, m->checkpoint, "-z", m->tokenizer, "-t", "0", "-s", "1", "-n", m->steps};
     int argc = 10;
-    if (variant == FAST1 || variant == FAST2 || variant == FAST2_FIXED) {
+    if (is_fast(variant)) {
         argv[argc++] = "--fast";
         argv[argc++] = "--threads";
-        argv[argc++] = variant == FAST1 ? "1" : "2";
+        argv[argc++] = variant == FAST1 || variant == FAST1_CACHED ? "1" : "2";
         if (variant == FAST2_FIXED) argv[argc++] = "--fixed-threads";
+        if (variant == FAST1_CACHED) {
+            argv[argc++] = "--fast-cache";
+            argv[argc++] = m->cache;
+        }
     }
     argv[argc] = NULL;
     FILE *err = tmpfile();
@@ -409,7 +420,7 @@ static void report(FILE *out, const Report *r) {
             double gbs = tok.median * m->bytes_per_token / 1e9;
             double bw = v == FAST2 || v == FAST2_FIXED ? bw2 : bw1;
             const char *text = v == PLAIN ? "reference" : m->text_differs[v] == 0 ? "same"
-                               : v == FAST1 || v == FAST2 || v == FAST2_FIXED ? "DIFFERS" : "differs";
+                               : is_fast(v) ? "DIFFERS" : "differs";
             fprintf(out, "| %s | %s | %.3f ± %.0f%% | %.3f ± %.0f%% | %.1f ± %.0f%% | %.0f | %.1f | %.2f | %s |\n",
                     m->label, variant_names[v], wall.median, 100 * wall.spread, load.median, 100 * load.spread,
                     tok.median, 100 * tok.spread, rss.median, gbs, bw > 0 ? gbs / bw : 0.0, text);
@@ -418,8 +429,9 @@ static void report(FILE *out, const Report *r) {
     fprintf(out, "\nRatios of the medians (above 1.00x: the first is faster or, for RSS, larger):\n\n");
     fprintf(out, "| model | MB a token | fast 1 thread / anchor, tok/s | anchor / fast 1 thread, wall | "
                  "fast 2 threads (measured) / 1, tok/s | fast 2 threads fixed / 1, tok/s | plain / anchor, tok/s | "
-                 "fast 1 thread / plain, peak RSS |\n");
-    fprintf(out, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                 "fast 1 thread / plain, peak RSS | anchor / fast mapped cache, wall | "
+                 "fast mapped cache / plain, peak RSS |\n");
+    fprintf(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < r->nmodels; i++) {
         Model *m = &r->models[i];
         double tok[VARIANTS], wall[VARIANTS], rss[VARIANTS];
@@ -428,18 +440,19 @@ static void report(FILE *out, const Report *r) {
             wall[v] = stat_of(m->wall[v], r->rounds).median;
             rss[v] = stat_of(m->rss_mb[v], r->rounds).median;
         }
-        fprintf(out, "| %s | %.1f | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n", m->label,
+        fprintf(out, "| %s | %.1f | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n", m->label,
                 m->bytes_per_token / 1e6, tok[FAST1] / tok[ANCHOR], wall[ANCHOR] / wall[FAST1],
                 tok[FAST2] / tok[FAST1], tok[FAST2_FIXED] / tok[FAST1], tok[PLAIN] / tok[ANCHOR],
-                rss[FAST1] / rss[PLAIN]);
+                rss[FAST1] / rss[PLAIN], wall[ANCHOR] / wall[FAST1_CACHED], rss[FAST1_CACHED] / rss[PLAIN]);
     }
     if (!has_variant(r, ORIGINAL_O3)) return;
     fprintf(out, "\nAgainst the original run.c (tok/s: above 1.00x ours is faster; load and wall: below 1.00x "
                  "ours takes less time):\n\n");
     fprintf(out, "| model | plain / original -O3, tok/s | fast 1 thread / original -Ofast -march=native, tok/s | "
                  "load: plain / original -O3 | load: fast 1 thread / original -O3 | "
-                 "wall: fast 1 thread / original -Ofast -march=native |\n");
-    fprintf(out, "|---|---:|---:|---:|---:|---:|\n");
+                 "wall: fast 1 thread / original -Ofast -march=native | load: fast mapped cache / original -O3 | "
+                 "wall: fast mapped cache / original -Ofast -march=native |\n");
+    fprintf(out, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < r->nmodels; i++) {
         Model *m = &r->models[i];
         double tok[VARIANTS], load[VARIANTS], wall[VARIANTS];
@@ -448,26 +461,28 @@ static void report(FILE *out, const Report *r) {
             load[v] = stat_of(m->load[v], r->rounds).median;
             wall[v] = stat_of(m->wall[v], r->rounds).median;
         }
-        fprintf(out, "| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n", m->label, tok[PLAIN] / tok[ORIGINAL_O3],
-                tok[FAST1] / tok[ORIGINAL_OFAST], load[PLAIN] / load[ORIGINAL_O3], load[FAST1] / load[ORIGINAL_O3],
-                wall[FAST1] / wall[ORIGINAL_OFAST]);
+        fprintf(out, "| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx |\n", m->label,
+                tok[PLAIN] / tok[ORIGINAL_O3], tok[FAST1] / tok[ORIGINAL_OFAST], load[PLAIN] / load[ORIGINAL_O3],
+                load[FAST1] / load[ORIGINAL_O3], wall[FAST1] / wall[ORIGINAL_OFAST],
+                load[FAST1_CACHED] / load[ORIGINAL_O3], wall[FAST1_CACHED] / wall[ORIGINAL_OFAST]);
     }
 }
 
-static const char usage[] = "usage: bench_host [--rounds R] [--markdown FILE] [--bandwidth-mib M] "
+static const char usage[] = "usage: bench_host [--rounds R] [--markdown FILE] [--bandwidth-mib M] --cache-dir DIR "
                             "[--original-o3 PROG --original-ofast PROG] RUN ANCHOR LABEL=CHECKPOINT,TOKENIZER,STEPS ...";
 
 int main(int argc, char **argv) {
     double bench_start = now_seconds();
     int rounds = 5;
     long bandwidth_mib = 0;
-    const char *markdown = NULL, *original_o3 = NULL, *original_ofast = NULL;
+    const char *markdown = NULL, *original_o3 = NULL, *original_ofast = NULL, *cache_dir = NULL;
     int at = 1;
     for (; at < argc && strncmp(argv[at], "--", 2) == 0; at += 2) {
         if (at + 1 >= argc) die("missing the value of", argv[at]);
         if (strcmp(argv[at], "--rounds") == 0) rounds = atoi(argv[at + 1]);
         else if (strcmp(argv[at], "--markdown") == 0) markdown = argv[at + 1];
         else if (strcmp(argv[at], "--bandwidth-mib") == 0) bandwidth_mib = atol(argv[at + 1]);
+        else if (strcmp(argv[at], "--cache-dir") == 0) cache_dir = argv[at + 1];
         else if (strcmp(argv[at], "--original-o3") == 0) original_o3 = argv[at + 1];
         else if (strcmp(argv[at], "--original-ofast") == 0) original_ofast = argv[at + 1];
         else die("unknown option", argv[at]);
@@ -475,8 +490,9 @@ int main(int argc, char **argv) {
     if (rounds < 1 || rounds > MAX_ROUNDS) die("--rounds must be 1 to 64", NULL);
     if (bandwidth_mib < 0 || bandwidth_mib > 65536) die("--bandwidth-mib must be 0 (automatic) to 65536", NULL);
     if ((original_o3 == NULL) != (original_ofast == NULL)) die("--original-o3 and --original-ofast go together", NULL);
-    if (argc - at < 3) die(usage, NULL);
-    const char *programs[VARIANTS] = {argv[at], argv[at], argv[at], argv[at], argv[at + 1], original_o3, original_ofast};
+    if (argc - at < 3 || cache_dir == NULL) die(usage, NULL);
+    const char *programs[VARIANTS] = {argv[at],     argv[at],    argv[at],      argv[at],
+                                      argv[at],     argv[at + 1], original_o3, original_ofast};
     int active[VARIANTS], nactive = 0;
     for (int v = 0; v < VARIANTS; v++)
         if (programs[v] != NULL) active[nactive++] = v;
@@ -494,6 +510,15 @@ int main(int argc, char **argv) {
         m->tokenizer = c1 + 1;
         snprintf(m->steps, sizeof m->steps, "%d", atoi(c2 + 1));
         m->bytes_per_token = bytes_per_token(m->checkpoint, atoi(c2 + 1));
+        if ((size_t)snprintf(m->cache, sizeof m->cache, "%s/%s.fastcache", cache_dir, m->label) >= sizeof m->cache)
+            die("--cache-dir is too long:", cache_dir);
+    }
+    /* the cached variant maps a cache file: written now, once, by a run that is not timed
+     * (as a user's first run would be) */
+    for (int i = 0; i < nmodels; i++) {
+        unlink(models[i].cache);
+        Run first = run_once(argv[at], &models[i], FAST1_CACHED);
+        free(first.text);
     }
 
     Report rep = {models, nmodels, rounds, active, nactive, NULL, NULL, 0, 0, {"", ""}, 0};
@@ -520,7 +545,7 @@ int main(int argc, char **argv) {
                 int v = active[k];
                 if (v != PLAIN && strcmp(texts[v], texts[PLAIN]) != 0) {
                     m->text_differs[v]++;
-                    if (v == FAST1 || v == FAST2 || v == FAST2_FIXED) failures++;
+                    if (is_fast(v)) failures++;
                 }
             }
             for (int v = 0; v < VARIANTS; v++) free(texts[v]);
