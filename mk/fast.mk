@@ -106,8 +106,8 @@ TEST_TARGETS += test-fastpath-golden
 # its README says, into $(BUILD)/bench/. Prints medians, spread, load time, peak RSS, the
 # read bandwidth (1 and 2 threads) and roofline fraction, and ratios; writes $(BENCH_MD).
 # A quick run: make bench BENCH_ROUNDS=1 BENCH_MODELS="stories260K 15M".
-# The whole bench, 5 rounds, all four models, with ORIGINAL_RUN_C: 555 s measured (256 tokens;
-# 2 cores, load 0.7-1.3), most of it the plain and -O3 paths on 110M; less without it.
+# The whole bench, 5 rounds, all four models, with ORIGINAL_RUN_C: 604 s measured (256 tokens;
+# 2 cores, load about 1.1), most of it the plain and -O3 paths on 110M; less without it.
 BENCH_TOKENS ?= 256
 BENCH_ROUNDS ?= 5
 BENCH_MODELS ?= stories260K 15M 42M 110M
