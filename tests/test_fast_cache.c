@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "host/checkpoint.h"
@@ -104,6 +103,21 @@ static void expect_reason(const CacheRun *r, const char *path, const char *why) 
     assert_int_equal(r->rc, 0);
     assert_int_equal(r->outcome, FAST_CACHE_WRITTEN);
     assert_string_equal(r->reason.text, want);
+}
+
+/* The cache at path is not used, for the reason why; rebuilt, it is used by the next run,
+ * with the reference's logits. */
+static void expect_rebuilt_then_used(const char *path, FastSimd simd, const char *why) {
+    CacheRun r;
+    start(&r, path, simd);
+    expect_reason(&r, path, why);
+    expect_reference_logits(&r);
+    finish(&r);
+    start(&r, path, simd);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.outcome, FAST_CACHE_USED);
+    expect_reference_logits(&r);
+    finish(&r);
 }
 
 /* Writes a fresh cache at path (removing what was there). */
@@ -231,14 +245,7 @@ static void test_stale_checkpoint(void **state) {
     fresh_cache(path);
     struct timespec times[2] = {{1000000000, 0}, {1000000000, 0}};
     assert_int_equal(utimensat(AT_FDCWD, model, times, 0), 0);
-    CacheRun r;
-    start(&r, path, FAST_SIMD_AUTO);
-    expect_reason(&r, path, "it was built for another checkpoint, or the checkpoint changed since");
-    finish(&r);
-    start(&r, path, FAST_SIMD_AUTO);
-    assert_int_equal(r.outcome, FAST_CACHE_USED);
-    expect_reference_logits(&r);
-    finish(&r);
+    expect_rebuilt_then_used(path, FAST_SIMD_AUTO, "it was built for another checkpoint, or the checkpoint changed since");
     free(path);
 }
 
@@ -258,10 +265,7 @@ static void test_other_instruction_set(void **state) {
     start(&r, path, FAST_SIMD_VEC4);
     assert_int_equal(r.outcome, FAST_CACHE_WRITTEN);
     finish(&r);
-    start(&r, path, FAST_SIMD_AUTO);
-    expect_reason(&r, path, "it was built for another instruction set or build of the fast path");
-    expect_reference_logits(&r);
-    finish(&r);
+    expect_rebuilt_then_used(path, FAST_SIMD_AUTO, "it was built for another instruction set or build of the fast path");
     free(path);
 }
 
@@ -273,14 +277,7 @@ static void test_damaged_weights(void **state) {
     assert_true(fd >= 0);
     assert_int_equal(pwrite(fd, "\x5a", 1, HEADER + 1000), 1);
     close(fd);
-    CacheRun r;
-    start(&r, path, FAST_SIMD_AUTO);
-    expect_reason(&r, path, "its weights do not match their checksum (the file is damaged)");
-    finish(&r);
-    start(&r, path, FAST_SIMD_AUTO);
-    assert_int_equal(r.outcome, FAST_CACHE_USED);
-    expect_reference_logits(&r);
-    finish(&r);
+    expect_rebuilt_then_used(path, FAST_SIMD_AUTO, "its weights do not match their checksum (the file is damaged)");
     free(path);
 }
 
@@ -295,55 +292,37 @@ static void test_cut_short(void **state) {
     finish(&r);
 
     write_text(path, "L2TFASTC"); /* the magic and no header */
-    start(&r, path, FAST_SIMD_AUTO);
-    expect_reason(&r, path, "it is cut short");
-    finish(&r);
-    start(&r, path, FAST_SIMD_AUTO);
-    assert_int_equal(r.outcome, FAST_CACHE_USED);
-    finish(&r);
+    expect_rebuilt_then_used(path, FAST_SIMD_AUTO, "it is cut short");
     free(path);
 }
 
 /* The mapped cache is cut to its header while a run uses it: one line, status 1. */
+static void cut_while_mapped_child(void *context) {
+    const char *path = context;
+    CacheRun r;
+    ErrorText err;
+    if (checkpoint_guard_sigbus("test_fast_cache", &err) != 0) _exit(3);
+    start(&r, path, FAST_SIMD_AUTO);
+    if (r.rc != 0 || r.outcome != FAST_CACHE_USED) _exit(3);
+    if (truncate(path, HEADER) != 0) _exit(4);
+    forward_fast(r.f, BOS, 0);
+    /* returning: the weights were read after all, a failure below */
+}
+
 static void test_cut_while_mapped(void **state) {
     (void)state;
     char *path = scratch_path("cut-mapped.fc");
     fresh_cache(path);
-    int err_pipe[2];
-    assert_int_equal(pipe(err_pipe), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(err_pipe[1], 2);
-        close(err_pipe[0]);
-        alarm(60);
-        CacheRun r;
-        ErrorText err;
-        if (checkpoint_guard_sigbus("test_fast_cache", &err) != 0) _exit(3);
-        start(&r, path, FAST_SIMD_AUTO);
-        if (r.rc != 0 || r.outcome != FAST_CACHE_USED) _exit(3);
-        if (truncate(path, HEADER) != 0) _exit(4);
-        forward_fast(r.f, BOS, 0);
-        _exit(0); /* the weights were read after all: a failure below */
-    }
-    close(err_pipe[1]);
-    char got[4096];
-    size_t n = 0;
-    ssize_t k;
-    while (n < sizeof got - 1 && (k = read(err_pipe[0], got + n, sizeof got - 1 - n)) > 0) n += (size_t)k;
-    got[n] = '\0';
-    close(err_pipe[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFEXITED(status)) fail_msg("killed by signal %d; stderr: %s", WTERMSIG(status), got);
+    RunResult r;
+    assert_int_equal(run_function(cut_while_mapped_child, path, &r), 0);
+    if (!r.exited) fail_msg("killed by signal %d; stderr: %s", r.status, r.err);
     char want[4096];
     snprintf(want, sizeof want,
              "test_fast_cache: %s: fast cache shrank while the run was using it (a program truncated or rewrote "
              "it); stopping\n", path);
-    assert_string_equal(got, want);
-    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_string_equal(r.err, want);
+    assert_int_equal(r.status, 1);
+    run_result_free(&r);
     free(path);
 }
 

@@ -782,52 +782,45 @@ static void test_shrinking_checkpoint_message(void **state) {
  * line naming the file and status 1. A child process loads the model, truncates it and
  * takes a step, on the plain path and on the fast path (which reads the embedding table
  * and the RMS weights from the mapping). */
+typedef struct {
+    const char *model;
+    int fast;
+} CutRun;
+
+static void cut_mapping_child(void *context) {
+    const CutRun *cut = context;
+    Transformer t;
+    ErrorText warning, err;
+    FastForward *f = NULL;
+    if (checkpoint_guard_sigbus("test_faults", &err) != 0 || transformer_load(&t, cut->model, &warning, &err) != 0 ||
+        (cut->fast && fast_forward_init(&f, &t, 1, FAST_SIMD_AUTO, &err) != 0)) {
+        fprintf(stderr, "set-up: %s\n", err.text);
+        _exit(3);
+    }
+    if (t.file_map == NULL) {
+        fprintf(stderr, "set-up: the checkpoint is not mapped\n");
+        _exit(3);
+    }
+    if (truncate(cut->model, 0) != 0) _exit(4);
+    if (cut->fast) forward_fast(f, 1, 0);
+    else forward(&t, 1, 0);
+    /* returning: the weights were read after all, a failure below */
+}
+
 static void expect_cut_mapping_message(int fast) {
     char *model = in_scratch(fast ? "cut-fast.bin" : "cut.bin");
     copy_file(stories, model);
-    int err_pipe[2];
-    assert_int_equal(pipe(err_pipe), 0);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(err_pipe[1], 2);
-        close(err_pipe[0]);
-        alarm(60);
-        Transformer t;
-        ErrorText warning, err;
-        FastForward *f = NULL;
-        if (checkpoint_guard_sigbus("test_faults", &err) != 0 || transformer_load(&t, model, &warning, &err) != 0 ||
-            (fast && fast_forward_init(&f, &t, 1, FAST_SIMD_AUTO, &err) != 0)) {
-            fprintf(stderr, "set-up: %s\n", err.text);
-            _exit(3);
-        }
-        if (t.file_map == NULL) {
-            fprintf(stderr, "set-up: the checkpoint is not mapped\n");
-            _exit(3);
-        }
-        if (truncate(model, 0) != 0) _exit(4);
-        if (fast) forward_fast(f, 1, 0);
-        else forward(&t, 1, 0);
-        _exit(0); /* the weights were read after all: a failure below */
-    }
-    close(err_pipe[1]);
-    char got[8192];
-    size_t n = 0;
-    ssize_t r;
-    while (n < sizeof got - 1 && (r = read(err_pipe[0], got + n, sizeof got - 1 - n)) > 0) n += (size_t)r;
-    got[n] = '\0';
-    close(err_pipe[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (!WIFEXITED(status)) fail_msg("killed by signal %d; stderr: %s", WTERMSIG(status), got);
+    CutRun cut = {model, fast};
+    RunResult r;
+    assert_int_equal(run_function(cut_mapping_child, &cut, &r), 0);
+    if (!r.exited) fail_msg("killed by signal %d; stderr: %s", r.status, r.err);
     char want[8192];
     snprintf(want, sizeof want,
              "test_faults: %s: checkpoint shrank while the run was using it (a program truncated or rewrote it); "
              "stopping\n", model);
-    assert_string_equal(got, want);
-    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_string_equal(r.err, want);
+    assert_int_equal(r.status, 1);
+    run_result_free(&r);
     unlink(model);
     free(model);
 }

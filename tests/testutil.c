@@ -35,7 +35,11 @@ static char *slurp(FILE *f, size_t *len) {
     return buf;
 }
 
-int run_program(const char *const *argv, const char *stdin_path, RunResult *result) {
+/* Forks; the child gets stdin_path (or nothing) as standard input, files as standard output
+ * and error, the time limit, and runs body(context), then exits 0; the parent waits and
+ * reads back what it printed. */
+static int run_forked(void (*body)(void *), void *context, const char *stdin_path, const char *name,
+                      RunResult *result) {
     memset(result, 0, sizeof *result);
     FILE *out = tmpfile(), *err = tmpfile();
     if (out == NULL || err == NULL) {
@@ -59,8 +63,8 @@ int run_program(const char *const *argv, const char *stdin_path, RunResult *resu
             dup2(fileno(err), STDERR_FILENO) < 0)
             _exit(126);
         alarm(run_time_limit_seconds);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
+        body(context);
+        _exit(0);
     }
     int status;
     while (waitpid(pid, &status, 0) < 0) {
@@ -83,11 +87,25 @@ int run_program(const char *const *argv, const char *stdin_path, RunResult *resu
     fclose(out);
     fclose(err);
     if (result->out == NULL || result->err == NULL) {
-        fprintf(stderr, "run_program: cannot read back the output of %s\n", argv[0]);
+        fprintf(stderr, "run_program: cannot read back the output of %s\n", name);
         run_result_free(result);
         return -1;
     }
     return 0;
+}
+
+static void exec_body(void *context) {
+    const char *const *argv = context;
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+}
+
+int run_program(const char *const *argv, const char *stdin_path, RunResult *result) {
+    return run_forked(exec_body, (void *)argv, stdin_path, argv[0], result);
+}
+
+int run_function(void (*body)(void *), void *context, RunResult *result) {
+    return run_forked(body, context, NULL, "a forked test", result);
 }
 
 void run_result_free(RunResult *result) {

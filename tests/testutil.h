@@ -20,6 +20,9 @@ typedef struct {
  * stdin_path, or empty when it is NULL. Returns 0, or -1 when the program could not be
  * started or waited for (with a message on stderr). */
 int run_program(const char *const *argv, const char *stdin_path, RunResult *result);
+/* The same for body(context) in a forked child, which exits 0 when body returns: for code
+ * that must end the process (a signal handler's exit) without ending the test. */
+int run_function(void (*body)(void *), void *context, RunResult *result);
 void run_result_free(RunResult *result);
 
 /* Seconds after which run_program kills the program (SIGALRM); 60 unless set, 0 for none.
