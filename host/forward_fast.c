@@ -42,14 +42,15 @@
 #include "host/fast_pool.h"
 #include "host/thread_choice.h"
 
-/* Software prefetch: each kernel pass reads G blocks side by side, one cache line per block
- * per column j; the hardware prefetchers alone do not keep that many streams far enough
- * ahead, so each stream also prefetches FAST_PREFETCH_BYTES / G bytes ahead. */
+/* Software prefetch for the blocks stored alone past a matrix's last whole group (a group is
+ * one stream, which the hardware prefetchers follow on their own): FAST_PREFETCH_BYTES ahead. */
 #ifndef FAST_PREFETCH_BYTES
 #define FAST_PREFETCH_BYTES 8192
 #endif
 /* Rows per interleaved block; every kernel width divides it. */
 #define FAST_ROWS 16
+/* Heads a softmax_rows call takes at most (attention_chunk's heads per chunk). */
+#define FAST_SOFTMAX_ROWS 16
 
 #if !defined(FAST_GENERIC_ONLY) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define FAST_X86_VARIANTS 1
@@ -101,7 +102,7 @@ typedef void (*MatvecFn)(float *out, const float *x, const float *w, int n, int 
 
 typedef void (*ScoresFn)(float *att, const float *q, const float *kb, int head_size, int n, float sqrt_head_size);
 typedef void (*ExpArrayFn)(float *y, const float *x, size_t n);
-typedef void (*SoftmaxFn)(const MathLibrary *math, float *x, int size);
+typedef void (*SoftmaxFn)(const MathLibrary *math, float *x, size_t stride, int rows, int size);
 typedef void (*SwigluFn)(const MathLibrary *math, float *hb, const float *hb2, int n);
 
 /* The kernels, once per instruction set (host/forward_fast_kernels.h). */
@@ -186,6 +187,28 @@ static void weighted_sum(float *xb, const float *att, const float *v, int kv_dim
     }
 }
 
+/* The weighted sums of four heads side by side, for heads of 4 or 8 elements (nv = 1 or 2
+ * vectors; a constant at each call): one such head has only nv add chains, too few to keep
+ * the adder busy, four heads have 4 nv. Head h's output goes to xb[h], from its att[h] and
+ * the values at v[h]; each element is still summed over t in order from 0. */
+static inline void weighted_sum_4heads(float *const xb[4], const float *const att[4], const float *const v[4],
+                                       int kv_dim, int n, int nv) {
+    mix_vec acc[4][2] = {{{0}}};
+    for (int t = 0; t < n; t++) {
+        size_t at = (size_t)t * (size_t)kv_dim;
+        _Pragma("GCC unroll 4") for (int h = 0; h < 4; h++) {
+            float a = att[h][t];
+            _Pragma("GCC unroll 2") for (int k = 0; k < 2; k++) {
+                if (k >= nv) break;
+                mix_vec x;
+                memcpy(&x, v[h] + at + 4 * k, sizeof x);
+                acc[h][k] = acc[h][k] + x * a;
+            }
+        }
+    }
+    for (int h = 0; h < 4; h++) memcpy(xb[h], acc[h], (size_t)nv * sizeof(mix_vec));
+}
+
 typedef struct {
     MatvecFn fn;
     int group_blocks; /* blocks a kernel pass computes side by side */
@@ -204,13 +227,13 @@ const char *fast_simd_name(FastSimd simd) {
 static Kernel kernel_for(FastSimd simd) {
     switch (simd) {
     case FAST_SIMD_VEC4:
-        return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS, scores_vec4, exp_array_vec4, softmax_vec4, swiglu_vec4};
+        return (Kernel){matvec_vec4, NACC_VEC4 * 4 / FAST_ROWS, scores_vec4, exp_array_vec4, softmax_rows_vec4, swiglu_vec4};
 #if FAST_X86_VARIANTS
     case FAST_SIMD_AVX2:
-        return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS, scores_avx2, exp_array_avx2, softmax_avx2, swiglu_avx2};
+        return (Kernel){matvec_avx2, NACC_AVX2 * 8 / FAST_ROWS, scores_avx2, exp_array_avx2, softmax_rows_avx2, swiglu_avx2};
 #if !defined(FAST_NO_AVX512)
     case FAST_SIMD_AVX512:
-        return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS, scores_avx512, exp_array_avx512, softmax_avx512,
+        return (Kernel){matvec_avx512, NACC_AVX512 * 16 / FAST_ROWS, scores_avx512, exp_array_avx512, softmax_rows_avx512,
                         swiglu_avx512};
 #endif
 #endif
@@ -413,24 +436,44 @@ typedef struct {
     size_t loff; /* the layer's offset in the value cache */
     int layer, pos;
     float sqrt_head_size;
+    int heads; /* query heads a chunk, at most FAST_SOFTMAX_ROWS */
 } AttentionTask;
 
-/* One chunk per query head. */
-static void attention_chunk(void *ctx, int h) {
+/* The query heads c * heads .. (c + 1) * heads - 1 of a chunk c: their scores, one softmax
+ * call for all of them (sums side by side, softmax_rows), and their weighted sums, four heads
+ * side by side where heads are small. */
+static void attention_chunk(void *ctx, int c) {
     const AttentionTask *task = ctx;
     const FastForward *f = task->f;
     Transformer *t = f->t;
     const Config *p = &t->config;
     RunState *s = &t->state;
-    int head_size = p->dim / p->n_heads;
-    int kv_dim = head_size * p->n_kv_heads;
-    int kv_head = h / (p->n_heads / p->n_kv_heads);
-    float *att = s->att + (size_t)h * (size_t)p->seq_len;
-    const float *keys = f->keys + ((size_t)task->layer * (size_t)p->n_kv_heads + (size_t)kv_head) * f->key_stride;
-    f->scores(att, s->q + h * head_size, keys, head_size, task->pos + 1, task->sqrt_head_size);
-    f->softmax(t->math, att, task->pos + 1);
-    weighted_sum(s->xb + h * head_size, att, s->value_cache + task->loff + (size_t)kv_head * head_size, kv_dim,
-                 head_size, task->pos + 1);
+    int head_size = p->dim / p->n_heads, kv_dim = head_size * p->n_kv_heads, n = task->pos + 1;
+    int kv_mul = p->n_heads / p->n_kv_heads;
+    int h0 = c * task->heads, h1 = h0 + task->heads < p->n_heads ? h0 + task->heads : p->n_heads;
+    const float *values = s->value_cache + task->loff;
+    for (int h = h0; h < h1; h++) {
+        const float *keys = f->keys + ((size_t)task->layer * (size_t)p->n_kv_heads + (size_t)(h / kv_mul)) * f->key_stride;
+        f->scores(s->att + (size_t)h * (size_t)p->seq_len, s->q + h * head_size, keys, head_size, n,
+                  task->sqrt_head_size);
+    }
+    f->softmax(t->math, s->att + (size_t)h0 * (size_t)p->seq_len, (size_t)p->seq_len, h1 - h0, n);
+    int h = h0;
+    if (head_size == 4 || head_size == 8)
+        for (; h + 4 <= h1; h += 4) {
+            float *xb[4];
+            const float *att[4], *v[4];
+            for (int k = 0; k < 4; k++) {
+                xb[k] = s->xb + (h + k) * head_size;
+                att[k] = s->att + (size_t)(h + k) * (size_t)p->seq_len;
+                v[k] = values + (size_t)((h + k) / kv_mul) * head_size;
+            }
+            if (head_size == 4) weighted_sum_4heads(xb, att, v, kv_dim, n, 1);
+            else weighted_sum_4heads(xb, att, v, kv_dim, n, 2);
+        }
+    for (; h < h1; h++)
+        weighted_sum(s->xb + h * head_size, s->att + (size_t)h * (size_t)p->seq_len,
+                     values + (size_t)(h / kv_mul) * head_size, kv_dim, head_size, n);
 }
 
 /* The key at pos (after RoPE) into the blocked keys of its layer. */
@@ -481,9 +524,12 @@ static void fast_attention(void *context, int layer, int pos) {
     int head_size = p->dim / p->n_heads;
     size_t kv_dim = (size_t)head_size * (size_t)p->n_kv_heads;
     store_key(f, layer, pos, t->state.k);
-    AttentionTask att = {f, (size_t)layer * (size_t)p->seq_len * kv_dim, layer, pos, f->sqrt_head_size};
     int split = f->always_split || (size_t)(pos + 1) * (size_t)p->dim >= PARALLEL_MIN_ATTENTION;
-    pool_run(split ? step_pool(f) : NULL, attention_chunk, &att, p->n_heads);
+    Pool *pool = split ? step_pool(f) : NULL;
+    /* a head a chunk when the threads share them, else as many as one chunk takes */
+    int heads = pool != NULL ? 1 : p->n_heads < FAST_SOFTMAX_ROWS ? p->n_heads : FAST_SOFTMAX_ROWS;
+    AttentionTask att = {f, (size_t)layer * (size_t)p->seq_len * kv_dim, layer, pos, f->sqrt_head_size, heads};
+    pool_run(pool, attention_chunk, &att, (p->n_heads + heads - 1) / heads);
 }
 
 static double seconds_now(void) {
@@ -762,10 +808,10 @@ int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n) {
     return 0;
 }
 
-int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size) {
+int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, size_t stride, int rows, int size) {
     Kernel kernel = kernel_for(simd);
-    if (kernel.softmax == NULL || !fast_simd_available(simd)) return -1;
-    kernel.softmax(math, x, size);
+    if (kernel.softmax == NULL || !fast_simd_available(simd) || rows < 1 || rows > FAST_SOFTMAX_ROWS) return -1;
+    kernel.softmax(math, x, stride, rows, size);
     return 0;
 }
 

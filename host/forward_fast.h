@@ -97,9 +97,10 @@ void fast_forward_free(FastForward *f);
  * For the tests. Returns 0, or -1 if simd is not available. */
 int fast_vector_exp(FastSimd simd, float *y, const float *x, size_t n);
 /* The fast path's softmax and SwiGLU of instruction set simd, with the math library math:
- * the bits of softmax and swiglu (engine/kernels.h). For the tests; -1 if simd is not
- * available. */
-int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size);
+ * the bits of softmax and swiglu (engine/kernels.h); fast_vector_softmax takes 1 to 16 rows
+ * of size floats, row r at x + r * stride, each its own softmax. For the tests; -1 if simd
+ * is not available (or rows is out of range). */
+int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, size_t stride, int rows, int size);
 int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n);
 
 #else /* no fast path in this build */
@@ -138,8 +139,9 @@ static inline int fast_vector_exp(FastSimd simd, float *y, const float *x, size_
     (void)simd; (void)y; (void)x; (void)n;
     return -1;
 }
-static inline int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, int size) {
-    (void)simd; (void)math; (void)x; (void)size;
+static inline int fast_vector_softmax(FastSimd simd, const MathLibrary *math, float *x, size_t stride, int rows,
+                                      int size) {
+    (void)simd; (void)math; (void)x; (void)stride; (void)rows; (void)size;
     return -1;
 }
 static inline int fast_vector_swiglu(FastSimd simd, const MathLibrary *math, float *hb, const float *hb2, int n) {

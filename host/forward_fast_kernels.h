@@ -233,47 +233,84 @@ FAST_ATTR static float FAST_KERNEL(softmax_max)(const float *x, int size, int *n
     return best;
 }
 
-/* softmax(x) as kernels.c's softmax(math, x, size): the same maximum, x[i] = exp(x[i] - max)
- * and sum = sum + x[i] in order i = 0..size-1, then x[i] = x[i] / sum (elementwise: the same
- * divisions). With p_expf, exp runs in vectors, the last one padded with the maximum (its
- * padding lanes neither stored nor summed); any other library's exp is called once per
- * element. Scores with a NaN go to kernels.c's softmax (above). */
-FAST_ATTR static void FAST_KERNEL(softmax)(const MathLibrary *math, float *x, int size) {
+/* x[i] = exp(x[i] - max_val) for i < size, without the sum: in vectors with p_expf (the last
+ * one padded with the maximum, its padding lanes not stored), else one call per element. */
+FAST_ATTR static void FAST_KERNEL(exp_shifted)(const MathLibrary *math, float *x, int size, float max_val) {
     typedef FAST_KERNEL(vec) vec;
-    int nan;
-    float max_val = FAST_KERNEL(softmax_max)(x, size, &nan), sum = 0.0f;
-    if (nan) {
-        softmax(math, x, size);
+    if (math == &math_libm) { /* the same expf calls, without the table's wrapper between */
+        for (int i = 0; i < size; i++) x[i] = expf(x[i] - max_val);
         return;
     }
     if (math->exp != p_expf) {
+        for (int i = 0; i < size; i++) x[i] = math->exp(x[i] - max_val);
+        return;
+    }
+    int i = 0;
+    for (; i + FAST_LANES <= size; i += FAST_LANES) {
+        vec v;
+        memcpy(&v, x + i, sizeof v);
+        v = FAST_KERNEL(exp)(v - max_val);
+        memcpy(x + i, &v, sizeof v);
+    }
+    if (i < size) {
+        float part[FAST_LANES];
+        vec v;
+        for (int l = 0; l < FAST_LANES; l++) part[l] = i + l < size ? x[i + l] : max_val;
+        memcpy(&v, part, sizeof v);
+        v = FAST_KERNEL(exp)(v - max_val);
+        memcpy(x + i, &v, (size_t)(size - i) * sizeof(float));
+    }
+}
+
+/* softmax_rows(math, x, stride, rows, size): kernels.c's softmax(math, row, size) on each of
+ * the rows (row r at x + r * stride, rows <= FAST_SOFTMAX_ROWS): the same maximum, x[i] =
+ * exp(x[i] - max), sum = sum + x[i] in order i = 0..size-1, then x[i] = x[i] / sum
+ * (elementwise: the same divisions). The exponentials come first and the sums after, four
+ * rows at a time: each row's sum is still one add chain in the reference order, but four
+ * chains run side by side instead of one (a small model's heads have a few hundred
+ * positions, and one chain leaves the adder idle most of the time). A row with a NaN goes
+ * to kernels.c's softmax (above). */
+FAST_ATTR static void FAST_KERNEL(softmax_rows)(const MathLibrary *math, float *x, size_t stride, int rows,
+                                                int size) {
+    typedef FAST_KERNEL(vec) vec;
+    int reference[FAST_SOFTMAX_ROWS];
+    float sum[FAST_SOFTMAX_ROWS];
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (size_t)r * stride;
+        float max_val = FAST_KERNEL(softmax_max)(row, size, &reference[r]);
+        if (reference[r]) softmax(math, row, size);
+        else FAST_KERNEL(exp_shifted)(math, row, size, max_val);
+    }
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        const float *x0 = x + (size_t)r * stride, *x1 = x0 + stride, *x2 = x1 + stride, *x3 = x2 + stride;
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
         for (int i = 0; i < size; i++) {
-            x[i] = math->exp(x[i] - max_val);
-            sum = sum + x[i];
+            s0 = s0 + x0[i];
+            s1 = s1 + x1[i];
+            s2 = s2 + x2[i];
+            s3 = s3 + x3[i];
         }
-    } else {
+        sum[r] = s0, sum[r + 1] = s1, sum[r + 2] = s2, sum[r + 3] = s3;
+    }
+    for (; r < rows; r++) {
+        const float *row = x + (size_t)r * stride;
+        float s = 0.0f;
+        for (int i = 0; i < size; i++) s = s + row[i];
+        sum[r] = s;
+    }
+    for (r = 0; r < rows; r++) {
+        if (reference[r]) continue; /* already divided */
+        float *row = x + (size_t)r * stride;
         int i = 0;
         for (; i + FAST_LANES <= size; i += FAST_LANES) {
             vec v;
-            memcpy(&v, x + i, sizeof v);
-            v = FAST_KERNEL(exp)(v - max_val);
-            memcpy(x + i, &v, sizeof v);
-            for (int l = 0; l < FAST_LANES; l++) sum = sum + v[l]; /* unrolled: a constant count */
+            memcpy(&v, row + i, sizeof v);
+            v = v / sum[r];
+            memcpy(row + i, &v, sizeof v);
         }
-        if (i < size) {
-            float part[FAST_LANES];
-            vec v;
-            for (int l = 0; l < FAST_LANES; l++) part[l] = i + l < size ? x[i + l] : max_val;
-            memcpy(&v, part, sizeof v);
-            v = FAST_KERNEL(exp)(v - max_val);
-            memcpy(part, &v, sizeof v);
-            for (int l = 0; i + l < size; l++) {
-                x[i + l] = part[l];
-                sum = sum + part[l];
-            }
-        }
+        for (; i < size; i++) row[i] = row[i] / sum[r];
     }
-    for (int i = 0; i < size; i++) x[i] = x[i] / sum;
 }
 
 /* hb[0..lanes-1] = (hb * (1 / (1 + exp(-hb)))) * hb2 for one vector of elements (val, gate
@@ -290,11 +327,24 @@ FAST_ATTR static inline void FAST_KERNEL(swiglu_vec)(const MathLibrary *math, fl
 }
 
 /* SwiGLU as kernels.c's swiglu(math, hb, hb2, n): with p_expf in vectors, each element on
- * its own (the last vector padded with zeros, its padding never stored); any other
- * library's exp through the reference kernel, one call per element. */
+ * its own (the last vector padded with zeros, its padding never stored); with libm, the
+ * same expression with expf called directly; any other library's exp through the
+ * reference kernel, one call per element. */
 FAST_ATTR static void FAST_KERNEL(swiglu)(const MathLibrary *math, float *hb, const float *hb2, int n) {
     typedef FAST_KERNEL(vec) vec;
     int i = 0;
+    if (math == &math_libm) { /* kernels.c's expression, calling expf without the table's wrapper */
+        for (; i < n; i++) {
+            float val = hb[i], gate = hb2[i];
+            if (val != val || gate != gate) { /* which NaN comes out: the reference's (above) */
+                swiglu(math, hb + i, hb2 + i, 1);
+                continue;
+            }
+            val = val * (1.0f / (1.0f + expf(-val)));
+            hb[i] = val * gate;
+        }
+        return;
+    }
     if (math->exp != p_expf) {
         swiglu(math, hb, hb2, n);
         return;

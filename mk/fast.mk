@@ -42,12 +42,15 @@ $(BUILD)/synthodd.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 40,100,2,5,1,300,32 $@ --unshared
 
 # head sizes for each path of the fast attention's weighted sum: 12 (vectors of 4, three of
-# them) and 6 (not a multiple of 4: the scalar loop, with grouped-query attention)
-FAST_HEAD_MODELS = $(BUILD)/synthhs12.bin $(BUILD)/synthhs6.bin
+# them), 6 (not a multiple of 4: the scalar loop, with grouped-query attention) and 4 (four
+# heads side by side, then two alone; 8 is stories260K's and synthodd's)
+FAST_HEAD_MODELS = $(BUILD)/synthhs12.bin $(BUILD)/synthhs6.bin $(BUILD)/synthhs4.bin
 $(BUILD)/synthhs12.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 36,90,2,3,3,300,40 $@
 $(BUILD)/synthhs6.bin: $(SYNTHGEN)
 	$(SYNTHGEN) 60,100,2,10,5,300,40 $@
+$(BUILD)/synthhs4.bin: $(SYNTHGEN)
+	$(SYNTHGEN) 24,64,2,6,3,300,40 $@
 
 .PHONY: synth-models bench
 synth-models: $(SYNTH_MODELS)

@@ -7,8 +7,9 @@
  *       of every step and every layer record (q, k, v, att, ffn, x) must have the same bits
  *       as the reference's, in both math modes (libm and portable). Models: stories260K, synth512u (unshared classifier) and
  *       synth32k from MODELS_DIR; from BUILD_DIR the synthgen models synth15M.bin (15M
- *       shape), synthodd.bin (sizes that are not whole blocks), synthhs12.bin and synthhs6.bin
- *       (head sizes 12 and 6: each path of the attention's weighted sum).
+ *       shape), synthodd.bin (sizes that are not whole blocks; head size 8, 5 heads),
+ *       synthhs12.bin, synthhs6.bin and synthhs4.bin (head sizes 12, 6 and 4, 6 heads of 4:
+ *       with stories260K's and synthodd's 8, each path of the attention's weighted sum).
  *
  *   test_fastpath --bench [--steps N] [--rounds R] [--markdown FILE] LABEL=MODEL[:STEPS] ...
  *       tok/s of the reference and the fast path (each kernel on one thread, the widest on
@@ -224,6 +225,7 @@ static int run_fastpath_tests(void) {
         {"synth15M.bin", 1, 48, "libm"},
         {"synthhs12.bin", 1, 40, "libm"},
         {"synthhs6.bin", 1, 40, "libm"},
+        {"synthhs4.bin", 1, 40, "libm"},
         {"stories260K.bin", 0, 512, "portable"},
         {"synth512u.bin", 0, 64, "portable"},
         {"synth32k.bin", 0, 128, "portable"},
@@ -231,6 +233,7 @@ static int run_fastpath_tests(void) {
         {"synth15M.bin", 1, 48, "portable"},
         {"synthhs12.bin", 1, 40, "portable"},
         {"synthhs6.bin", 1, 40, "portable"},
+        {"synthhs4.bin", 1, 40, "portable"},
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_arguments),
@@ -241,13 +244,15 @@ static int run_fastpath_tests(void) {
         {"fast_equals_reference_synth15M", test_model, NULL, NULL, (void *)&cases[4]},
         {"fast_equals_reference_synthhs12", test_model, NULL, NULL, (void *)&cases[5]},
         {"fast_equals_reference_synthhs6", test_model, NULL, NULL, (void *)&cases[6]},
-        {"fast_equals_reference_stories260K_portable", test_model, NULL, NULL, (void *)&cases[7]},
-        {"fast_equals_reference_synth512u_portable", test_model, NULL, NULL, (void *)&cases[8]},
-        {"fast_equals_reference_synth32k_portable", test_model, NULL, NULL, (void *)&cases[9]},
-        {"fast_equals_reference_synthodd_portable", test_model, NULL, NULL, (void *)&cases[10]},
-        {"fast_equals_reference_synth15M_portable", test_model, NULL, NULL, (void *)&cases[11]},
-        {"fast_equals_reference_synthhs12_portable", test_model, NULL, NULL, (void *)&cases[12]},
-        {"fast_equals_reference_synthhs6_portable", test_model, NULL, NULL, (void *)&cases[13]},
+        {"fast_equals_reference_synthhs4", test_model, NULL, NULL, (void *)&cases[7]},
+        {"fast_equals_reference_stories260K_portable", test_model, NULL, NULL, (void *)&cases[8]},
+        {"fast_equals_reference_synth512u_portable", test_model, NULL, NULL, (void *)&cases[9]},
+        {"fast_equals_reference_synth32k_portable", test_model, NULL, NULL, (void *)&cases[10]},
+        {"fast_equals_reference_synthodd_portable", test_model, NULL, NULL, (void *)&cases[11]},
+        {"fast_equals_reference_synth15M_portable", test_model, NULL, NULL, (void *)&cases[12]},
+        {"fast_equals_reference_synthhs12_portable", test_model, NULL, NULL, (void *)&cases[13]},
+        {"fast_equals_reference_synthhs6_portable", test_model, NULL, NULL, (void *)&cases[14]},
+        {"fast_equals_reference_synthhs4_portable", test_model, NULL, NULL, (void *)&cases[15]},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

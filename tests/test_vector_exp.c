@@ -222,7 +222,7 @@ static void test_softmax_kernel(void **state) {
                     edge_vector(x, n, which);
                     memcpy(want, x, (size_t)n * sizeof(float));
                     softmax(libraries[lib], want, n);
-                    assert_int_equal(fast_vector_softmax((FastSimd)simd, libraries[lib], x, n), 0);
+                    assert_int_equal(fast_vector_softmax((FastSimd)simd, libraries[lib], x, (size_t)n, 1, n), 0);
                     if (memcmp(x, want, (size_t)n * sizeof(float)) != 0)
                         fail_msg("%s, %s: softmax of %d elements (kind %d) differs from kernels.c's",
                                  fast_simd_name((FastSimd)simd), libraries[lib]->name, n, which);
@@ -230,6 +230,37 @@ static void test_softmax_kernel(void **state) {
                 }
     }
     print_message("    %d softmax vectors, both math modes: the bits of kernels.c's softmax\n", checked);
+    assert_true(checked > 0);
+}
+
+/* Several rows in one call (attention's heads): each row, whatever the kinds of the others
+ * (a NaN row among plain ones, delicate maxima), gets kernels.c's softmax of its own, and
+ * the floats between the rows are left alone. Row counts 1..16 cover the four-row sums and
+ * every remainder. */
+static void test_softmax_rows(void **state) {
+    (void)state;
+    enum { MAXROWS = 16, MAXN = 90, GAP = 3, STRIDE = MAXN + GAP };
+    static float x[MAXROWS * STRIDE], want[MAXROWS * STRIDE];
+    int checked = 0;
+    for (int simd = FAST_SIMD_VEC4; simd < FAST_SIMD_COUNT; simd++) {
+        if (!fast_simd_available((FastSimd)simd)) continue;
+        for (int lib = 0; lib < 2; lib++)
+            for (int rows = 1; rows <= MAXROWS; rows++)
+                for (int n = 1; n <= MAXN; n += n < 20 ? 1 : 7) {
+                    for (int i = 0; i < MAXROWS * STRIDE; i++) x[i] = float_of(0x7F7FFFFFu - (uint32_t)i);
+                    for (int r = 0; r < rows; r++) edge_vector(x + r * STRIDE, n, (int)(next_random() % EDGE_KINDS));
+                    memcpy(want, x, sizeof x);
+                    for (int r = 0; r < rows; r++) softmax(libraries[lib], want + r * STRIDE, n);
+                    assert_int_equal(fast_vector_softmax((FastSimd)simd, libraries[lib], x, STRIDE, rows, n), 0);
+                    if (memcmp(x, want, sizeof x) != 0)
+                        fail_msg("%s, %s: softmax of %d rows of %d differs from kernels.c's row by row",
+                                 fast_simd_name((FastSimd)simd), libraries[lib]->name, rows, n);
+                    checked++;
+                }
+    }
+    assert_int_equal(fast_vector_softmax(FAST_SIMD_VEC4, &math_libm, x, STRIDE, 17, 4), -1);
+    assert_int_equal(fast_vector_softmax(FAST_SIMD_VEC4, &math_libm, x, STRIDE, 0, 4), -1);
+    print_message("    %d calls of 1 to 16 rows, both math modes: each row kernels.c's softmax\n", checked);
     assert_true(checked > 0);
 }
 
@@ -321,6 +352,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_special_inputs),
         cmocka_unit_test(test_spread_inputs),
         cmocka_unit_test(test_softmax_kernel),
+        cmocka_unit_test(test_softmax_rows),
         cmocka_unit_test(test_swiglu_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
