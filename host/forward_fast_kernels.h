@@ -237,10 +237,6 @@ FAST_ATTR static float FAST_KERNEL(softmax_max)(const float *x, int size, int *n
  * one padded with the maximum, its padding lanes not stored), else one call per element. */
 FAST_ATTR static void FAST_KERNEL(exp_shifted)(const MathLibrary *math, float *x, int size, float max_val) {
     typedef FAST_KERNEL(vec) vec;
-    if (math == &math_libm) { /* the same expf calls, without the table's wrapper between */
-        for (int i = 0; i < size; i++) x[i] = expf(x[i] - max_val);
-        return;
-    }
     if (math->exp != p_expf) {
         for (int i = 0; i < size; i++) x[i] = math->exp(x[i] - max_val);
         return;
@@ -327,24 +323,11 @@ FAST_ATTR static inline void FAST_KERNEL(swiglu_vec)(const MathLibrary *math, fl
 }
 
 /* SwiGLU as kernels.c's swiglu(math, hb, hb2, n): with p_expf in vectors, each element on
- * its own (the last vector padded with zeros, its padding never stored); with libm, the
- * same expression with expf called directly; any other library's exp through the
- * reference kernel, one call per element. */
+ * its own (the last vector padded with zeros, its padding never stored); any other
+ * library's exp through the reference kernel, one call per element. */
 FAST_ATTR static void FAST_KERNEL(swiglu)(const MathLibrary *math, float *hb, const float *hb2, int n) {
     typedef FAST_KERNEL(vec) vec;
     int i = 0;
-    if (math == &math_libm) { /* kernels.c's expression, calling expf without the table's wrapper */
-        for (; i < n; i++) {
-            float val = hb[i], gate = hb2[i];
-            if (val != val || gate != gate) { /* which NaN comes out: the reference's (above) */
-                swiglu(math, hb + i, hb2 + i, 1);
-                continue;
-            }
-            val = val * (1.0f / (1.0f + expf(-val)));
-            hb[i] = val * gate;
-        }
-        return;
-    }
     if (math->exp != p_expf) {
         swiglu(math, hb, hb2, n);
         return;
